@@ -1,0 +1,267 @@
+"""The ``mediawatch`` command line: each command a few lines that call the stage that does the work.
+
+Exit codes: 0 done (warnings raised or not); 1 the tool failed; 2 bad input, nothing written.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from mediawatch import __version__, clock
+from mediawatch.app import App
+from mediawatch.errors import BadInput, MediawatchError, NotBuilt
+from mediawatch.output import emit
+
+log = logging.getLogger("mediawatch")
+
+
+def _parse_now(_ctx, _param, value):
+    if value is None:
+        return None
+    try:
+        return clock.parse_datetime(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 date/time (e.g. 2026-11-23T09:00+08:00)")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--home", type=click.Path(file_okay=False, path_type=Path), envvar="MEDIAWATCH_HOME",
+              help="Folder holding mediawatch.toml, mediawatch.db and reports/ (default: current folder).")
+@click.option("--db", "db_url", envvar="MEDIAWATCH_DB", help="SQLAlchemy database URL (default: sqlite in --home).")
+@click.option("--now", envvar="MEDIAWATCH_NOW", callback=_parse_now,
+              help="Fix the clock (ISO 8601) to replay an inspection as of that time.")
+@click.option("-v", "--verbose", is_flag=True, help="Log more.")
+@click.version_option(__version__, prog_name="mediawatch")
+@click.pass_context
+def cli(ctx: click.Context, home: Path | None, db_url: str | None, now, verbose: bool) -> None:
+    """mediawatch: supervision of government websites and new-media accounts (政务网站与政务新媒体监管)."""
+    from mediawatch.logs import setup_logging
+
+    setup_logging(verbose)
+    if now is not None:
+        clock.set_now(now)
+    app = App(home, db_url)
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+
+
+pass_app = click.pass_obj
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Overwrite an existing mediawatch.toml.")
+@pass_app
+def init(app: App, force: bool) -> None:
+    """Write a commented mediawatch.toml with every default and create the database."""
+    from mediawatch.config import CONFIG_FILE, render_default_file
+
+    app.home.mkdir(parents=True, exist_ok=True)
+    path = app.home / CONFIG_FILE
+    if path.exists() and not force:
+        click.echo(f"{path} exists; kept (use --force to overwrite)")
+    else:
+        path.write_text(render_default_file(), encoding="utf-8")
+        click.echo(f"wrote {path}")
+    app.config  # validate what is there
+    app.store
+    app.reports_dir.mkdir(exist_ok=True)
+    click.echo(f"database ready: {app.store.engine.url.render_as_string(hide_password=True)}")
+
+
+# --- registry -------------------------------------------------------------------------------
+
+@cli.group()
+def accounts() -> None:
+    """The registry of accounts (accounts.csv)."""
+
+
+@accounts.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--columns", "columns_file", type=click.Path(path_type=Path),
+              help="columns.csv: website columns to watch (account_id, column, url, category).")
+@pass_app
+def accounts_import(app: App, file: Path, columns_file: Path | None) -> None:
+    """Validate FILE whole, then upsert by account_id; accounts missing from FILE become inactive."""
+    from mediawatch.registry import import_registry
+
+    app.config
+    result = import_registry(app.store, file, columns_file)
+    click.echo(f"{file}: {result.created} new, {result.updated} updated, {result.unchanged} unchanged, "
+               f"{result.deactivated} marked inactive" + (f"; {result.columns} columns" if columns_file else ""))
+
+
+@accounts.command("list")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@pass_app
+def accounts_list(app: App, fmt: str) -> None:
+    """The registry with open warnings, 12-month warning count and closure status."""
+    from mediawatch.registry import account_rows
+
+    with app.store.session() as session:
+        rows = account_rows(session, app.config, clock.now())
+    columns = ["account_id", "platform", "name", "owner_unit", "active", "open_warnings", "warnings_12m",
+               "closure_candidate"]
+    if fmt == "json":
+        rows = [{c: r[c] for c in columns} for r in rows]
+    emit(rows, columns, fmt, title="accounts")
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+@cli.command()
+@pass_app
+def probe(app: App) -> None:
+    """One availability probe of every active website's home page."""
+    raise NotBuilt("mediawatch probe")
+
+
+@cli.command()
+@click.option("--platform", type=click.Choice(["website", "weibo", "wechat"]), help="Only this platform.")
+@click.option("--account", "account_ids", multiple=True, help="Only this account (repeatable).")
+@pass_app
+def check(app: App, platform: str | None, account_ids: tuple[str, ...]) -> None:
+    """Check now: store observations, open/update/resolve warnings."""
+    raise NotBuilt("mediawatch check")
+
+
+# --- warnings -------------------------------------------------------------------------------
+
+@cli.group(invoke_without_command=True)
+@click.option("--account", "account_id", help="Only this account.")
+@click.option("--status", type=click.Choice(["open", "resolved", "revoked", "all"]), default="open")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_context
+def warnings(ctx: click.Context, account_id: str | None, status: str, fmt: str) -> None:
+    """List warnings (default: open ones)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    raise NotBuilt("mediawatch warnings")
+
+
+@warnings.command("revoke")
+@click.argument("warning_id", type=int)
+@click.option("--reason", required=True, help="Why (false alarm, appeal upheld, ...).")
+@pass_app
+def warnings_revoke(app: App, warning_id: int, reason: str) -> None:
+    """Revoke a warning; it stays in the record and no longer counts."""
+    raise NotBuilt("mediawatch warnings revoke")
+
+
+@warnings.command("show")
+@click.argument("warning_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@pass_app
+def warnings_show(app: App, warning_id: int, fmt: str) -> None:
+    """One warning with its evidence and the history of its events."""
+    raise NotBuilt("mediawatch warnings show")
+
+
+@warnings.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@pass_app
+def warnings_import(app: App, file: Path) -> None:
+    """Import warnings issued by other platforms (account_id, issued_at, reason, source, external_id)."""
+    raise NotBuilt("mediawatch warnings import")
+
+
+# --- closure --------------------------------------------------------------------------------
+
+@cli.group(invoke_without_command=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_context
+def closure(ctx: click.Context, fmt: str) -> None:
+    """Accounts over the closure rule (more than N warnings in the window), with the warnings that count."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from mediawatch import closure as closure_mod
+
+    app: App = ctx.obj
+    with app.store.session() as session:
+        found = closure_mod.candidates(session, app.config, clock.now())
+    rows = [{
+        "account_id": c.account_id, "name": c.name, "owner_unit": c.owner_unit, "platform": c.platform,
+        "warnings_12m": c.warnings_12m, "warning_ids": c.warning_ids, "decision": c.decision,
+        "decision_reason": c.decision_reason, "decided_at": clock.iso(c.decided_at),
+    } for c in found]
+    if fmt == "json":
+        emit(rows, [], "json")
+    else:
+        emit([dict(r, warning_ids=",".join(map(str, r["warning_ids"]))) for r in rows],
+             ["account_id", "name", "owner_unit", "platform", "warnings_12m", "warning_ids", "decision"], fmt,
+             title="closure candidates (建议关停整改)")
+
+
+@closure.command("decide")
+@click.argument("account_id")
+@click.option("--decision", type=click.Choice(["closed", "rectify", "exempt"]), required=True)
+@click.option("--reason", required=True)
+@pass_app
+def closure_decide(app: App, account_id: str, decision: str, reason: str) -> None:
+    """Record the office's decision on an account (closed accounts are no longer checked)."""
+    from mediawatch import closure as closure_mod
+
+    with app.store.session() as session:
+        closure_mod.decide(session, account_id, decision, reason, app.actor, clock.now())
+    click.echo(f"{account_id}: {decision} recorded")
+
+
+# --- notices, bulletin, daemon, demo --------------------------------------------------------
+
+@cli.command()
+@click.option("--send", is_flag=True, help="Mail the notices over SMTP (config [smtp]).")
+@pass_app
+def notices(app: App, send: bool) -> None:
+    """Render a notice per owner unit for new and overdue warnings."""
+    raise NotBuilt("mediawatch notices")
+
+
+@cli.command()
+@click.option("--month", required=True, help="YYYY-MM")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder (default reports/YYYY-MM).")
+@pass_app
+def bulletin(app: App, month: str, out: Path | None) -> None:
+    """Write the monthly supervision bulletin (月度通报) and its annex."""
+    raise NotBuilt("mediawatch bulletin")
+
+
+@cli.command()
+@click.option("--once", is_flag=True, help="Run one full cycle and exit.")
+@pass_app
+def run(app: App, once: bool) -> None:
+    """The scheduler daemon: daily checks, probes, notices, the monthly bulletin."""
+    raise NotBuilt("mediawatch run")
+
+
+@cli.command()
+@pass_app
+def demo(app: App) -> None:
+    """Simulate a district on 127.0.0.1, replay a year of checks, write notices and a bulletin."""
+    raise NotBuilt("mediawatch demo")
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except MediawatchError as exc:
+        prefix = "error" if isinstance(exc, BadInput) else "failed"
+        click.echo(f"mediawatch: {prefix}: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # the tool itself failed
+        log.exception("unexpected failure")
+        click.echo(f"mediawatch: failed: {exc.__class__.__name__}: {exc}", err=True)
+        sys.exit(1)

@@ -1,0 +1,125 @@
+"""The closure rule (瓯海 item 12): more than N warnings within the window makes a closure candidate.
+
+Counted with one grouped query over ``warnings`` (index on account, opened_at), so it stays fast
+at a province's scale. Revoked warnings never count; imported ones count like our own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from mediawatch import clock
+from mediawatch.config import Config
+from mediawatch.errors import BadInput
+from mediawatch.store.models import Account, ClosureDecision, Warning
+
+DECISIONS = ("closed", "rectify", "exempt")
+
+
+@dataclass
+class Candidate:
+    account_pk: int
+    account_id: str
+    name: str
+    platform: str
+    owner_unit: str
+    warnings_12m: int
+    warning_ids: list[int] = field(default_factory=list)
+    decision: str | None = None
+    decision_reason: str | None = None
+    decided_at: datetime | None = None
+
+
+def window_start(config: Config, now: datetime) -> datetime:
+    if config.closure.window == "calendar_year":
+        return clock.start_of_local_day(clock.local(now).date().replace(month=1, day=1))
+    return now - timedelta(days=config.closure.window_days)
+
+
+def counting(start: datetime, end: datetime):
+    """The WHERE clause of a warning that counts toward the closure rule."""
+    return (Warning.status != "revoked", Warning.opened_at > start, Warning.opened_at <= end)
+
+
+def warning_counts(session: Session, config: Config, now: datetime) -> dict[int, int]:
+    start = window_start(config, now)
+    rows = session.execute(
+        select(Warning.account_pk, func.count()).where(*counting(start, now)).group_by(Warning.account_pk))
+    return dict(rows.all())
+
+
+def open_counts(session: Session) -> dict[int, int]:
+    rows = session.execute(
+        select(Warning.account_pk, func.count()).where(Warning.status == "open").group_by(Warning.account_pk))
+    return dict(rows.all())
+
+
+def latest_decisions(session: Session, account_pks: list[int] | None = None) -> dict[int, ClosureDecision]:
+    query = select(ClosureDecision).order_by(ClosureDecision.decided_at, ClosureDecision.id)
+    if account_pks is not None:
+        query = query.where(ClosureDecision.account_pk.in_(account_pks))
+    return {d.account_pk: d for d in session.scalars(query)}
+
+
+def candidates(session: Session, config: Config, now: datetime) -> list[Candidate]:
+    start = window_start(config, now)
+    limit = config.closure.max_warnings
+    over = (
+        select(Warning.account_pk, func.count().label("n"))
+        .where(*counting(start, now))
+        .group_by(Warning.account_pk)
+        .having(func.count() > limit)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Account, over.c.n)
+        .join(over, over.c.account_pk == Account.id)
+        .where(Account.platform.in_(config.closure.platforms))
+        .order_by(over.c.n.desc(), Account.account_id)
+    ).all()
+    if not rows:
+        return []
+    pks = [account.id for account, _ in rows]
+    ids: dict[int, list[int]] = {}
+    for chunk in range(0, len(pks), 500):
+        for account_pk, warning_id in session.execute(
+            select(Warning.account_pk, Warning.id)
+            .where(*counting(start, now), Warning.account_pk.in_(pks[chunk:chunk + 500]))
+            .order_by(Warning.opened_at, Warning.id)
+        ):
+            ids.setdefault(account_pk, []).append(warning_id)
+    decisions = latest_decisions(session, pks) if len(pks) <= 1000 else latest_decisions(session)
+    result = []
+    for account, n in rows:
+        decision = decisions.get(account.id)
+        result.append(Candidate(
+            account_pk=account.id, account_id=account.account_id, name=account.name, platform=account.platform,
+            owner_unit=account.owner_unit, warnings_12m=n, warning_ids=ids.get(account.id, []),
+            decision=decision.decision if decision else None,
+            decision_reason=decision.reason if decision else None,
+            decided_at=decision.decided_at if decision else None,
+        ))
+    return result
+
+
+def decide(session: Session, account_id: str, decision: str, reason: str, actor: str, now: datetime) -> ClosureDecision:
+    if decision not in DECISIONS:
+        raise BadInput(f"--decision: must be one of {', '.join(DECISIONS)}")
+    if not reason.strip():
+        raise BadInput("--reason: required")
+    account = session.scalar(select(Account).where(Account.account_id == account_id))
+    if account is None:
+        raise BadInput(f"ACCOUNT: no account {account_id!r} in the registry")
+    record = ClosureDecision(account_pk=account.id, decision=decision, reason=reason.strip(), actor=actor,
+                             decided_at=now)
+    session.add(record)
+    return record
+
+
+def is_closed(session: Session, account_pk: int) -> bool:
+    decision = latest_decisions(session, [account_pk]).get(account_pk)
+    return decision is not None and decision.decision == "closed"

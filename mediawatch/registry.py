@@ -1,0 +1,257 @@
+"""The registry: ``accounts.csv`` (and ``columns.csv``) validated whole, then upserted in one transaction.
+
+Any problem in any row: every problem is reported as ``FILE:LINE: column: reason`` and nothing
+is written. Accounts missing from a new import become inactive; none is ever deleted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mediawatch import clock
+from mediawatch.config import PLATFORMS
+from mediawatch.csvfile import CsvTable, read_table
+from mediawatch.errors import ImportFileError
+from mediawatch.store import Store
+from mediawatch.store.models import Account, Column
+
+ACCOUNT_REQUIRED = ("account_id", "platform", "name", "owner_unit")
+ACCOUNT_OPTIONAL = ("supervisor_unit", "url", "platform_id", "feed_url", "source", "source_url",
+                    "contact_email", "status")
+COLUMN_REQUIRED = ("account_id", "column", "url", "category")
+COLUMN_OPTIONAL: tuple[str, ...] = ()
+
+STATUSES = ("active", "suspended", "closed")
+CATEGORIES = ("news", "notice", "policy", "personnel", "planning", "other")
+SOURCES = {
+    "website": ("auto", "http"),
+    "weibo": ("auto", "weibo_api", "feed", "posts_csv"),
+    "wechat": ("auto", "feed", "wechat_json", "posts_csv"),
+}
+EMAIL = re.compile(r"^[^@\s;,<>]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+ACCOUNT_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    deactivated: int = 0
+    unchanged: int = 0
+    columns: int = 0
+    encoding: str = "utf-8"
+    messages: list[str] = field(default_factory=list)
+
+
+def is_http_url(value: str) -> bool:
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def split_emails(value: str) -> list[str]:
+    return [e.strip() for e in re.split(r"[;；,，]", value or "") if e.strip()]
+
+
+def validate_accounts(table: CsvTable) -> list[str]:
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    for row in table.rows:
+        v = row.values
+        p = lambda column, reason: problems.append(table.problem(row.line, column, reason))  # noqa: E731
+        for column in ACCOUNT_REQUIRED:
+            if not v.get(column):
+                p(column, "required, empty")
+        account_id = v.get("account_id", "")
+        if account_id:
+            if not ACCOUNT_ID.match(account_id):
+                p("account_id", f"{account_id!r}: use letters, digits, '_', '-', '.' only")
+            elif account_id in seen:
+                p("account_id", f"duplicate {account_id!r} (first on line {seen[account_id]})")
+            else:
+                seen[account_id] = row.line
+        platform = v.get("platform", "").lower()
+        if platform and platform not in PLATFORMS:
+            p("platform", f"unknown platform {v['platform']!r} (expected {', '.join(PLATFORMS)})")
+            platform = ""
+        for column in ("url", "feed_url"):
+            if v.get(column) and not is_http_url(v[column]):
+                p(column, f"{v[column]!r} is not an http(s) URL")
+        source = (v.get("source") or "auto").lower()
+        if platform and source not in SOURCES[platform]:
+            p("source", f"unknown source {v['source']!r} for {platform} (expected {', '.join(SOURCES[platform])})")
+        if platform == "website" and not v.get("url"):
+            p("url", "required for a website")
+        if platform == "weibo" and not (v.get("platform_id") or v.get("feed_url") or v.get("source_url")):
+            p("platform_id", "a weibo account needs its uid (platform_id) or a feed_url")
+        if platform == "weibo" and v.get("platform_id") and not v["platform_id"].isdigit():
+            p("platform_id", f"{v['platform_id']!r}: a Weibo uid is digits")
+        if platform == "wechat" and not (v.get("feed_url") or v.get("source_url")):
+            p("feed_url", "a wechat account needs a feed_url (or a source_url for wechat_json/posts_csv)")
+        if source in ("wechat_json", "posts_csv") and not v.get("source_url"):
+            p("source_url", f"required for source {source}")
+        if source == "feed" and not v.get("feed_url"):
+            p("feed_url", "required for source feed")
+        if source == "weibo_api" and not v.get("platform_id"):
+            p("platform_id", "required for source weibo_api")
+        for email in split_emails(v.get("contact_email", "")):
+            if not EMAIL.match(email):
+                p("contact_email", f"{email!r} is not an email address")
+        status = (v.get("status") or "active").lower()
+        if status not in STATUSES:
+            p("status", f"unknown status {v['status']!r} (expected {', '.join(STATUSES)})")
+    return problems
+
+
+def validate_columns(table: CsvTable, websites: set[str], known: set[str]) -> list[str]:
+    problems: list[str] = []
+    seen: dict[tuple[str, str], int] = {}
+    for row in table.rows:
+        v = row.values
+        p = lambda column, reason: problems.append(table.problem(row.line, column, reason))  # noqa: E731
+        for column in COLUMN_REQUIRED:
+            if not v.get(column):
+                p(column, "required, empty")
+        account_id = v.get("account_id", "")
+        if account_id and account_id not in known:
+            p("account_id", f"{account_id!r} is not in the accounts file")
+        elif account_id and account_id not in websites:
+            p("account_id", f"{account_id!r} is not a website account")
+        if v.get("url") and not is_http_url(v["url"]):
+            p("url", f"{v['url']!r} is not an http(s) URL")
+        if v.get("category") and v["category"].lower() not in CATEGORIES:
+            p("category", f"unknown category {v['category']!r} (expected {', '.join(CATEGORIES)})")
+        key = (account_id, v.get("url", ""))
+        if all(key) and key in seen:
+            p("url", f"duplicate column URL for {account_id!r} (first on line {seen[key]})")
+        elif all(key):
+            seen[key] = row.line
+    return problems
+
+
+def read_accounts(path: Path) -> CsvTable:
+    table = read_table(path, required=ACCOUNT_REQUIRED, optional=ACCOUNT_OPTIONAL)
+    problems = validate_accounts(table)
+    if problems:
+        raise ImportFileError(problems)
+    return table
+
+
+def _account_values(v: dict[str, str]) -> dict[str, object]:
+    def opt(column: str) -> str | None:
+        return v.get(column) or None
+
+    emails = split_emails(v.get("contact_email", ""))
+    return {
+        "platform": v["platform"].lower(),
+        "name": v["name"],
+        "owner_unit": v["owner_unit"],
+        "supervisor_unit": opt("supervisor_unit"),
+        "url": opt("url"),
+        "platform_id": opt("platform_id"),
+        "feed_url": opt("feed_url"),
+        "source": (v.get("source") or "auto").lower(),
+        "source_url": opt("source_url"),
+        "contact_email": ";".join(emails) or None,
+        "status": (v.get("status") or "active").lower(),
+    }
+
+
+def import_registry(store: Store, accounts_path: Path, columns_path: Path | None = None) -> ImportResult:
+    """Validate both files whole, then upsert in one transaction."""
+    table = read_accounts(accounts_path)
+    column_table = None
+    if columns_path is not None:
+        column_table = read_table(columns_path, required=COLUMN_REQUIRED, optional=COLUMN_OPTIONAL)
+        websites = {r.values["account_id"] for r in table.rows if r.values["platform"].lower() == "website"}
+        known = {r.values["account_id"] for r in table.rows}
+        problems = validate_columns(column_table, websites, known)
+        if problems:
+            raise ImportFileError(problems)
+    result = ImportResult(encoding=table.encoding)
+    now = clock.now()
+    with store.session() as session:
+        existing = {a.account_id: a for a in session.scalars(select(Account))}
+        in_file: set[str] = set()
+        for row in table.rows:
+            values = _account_values(row.values)
+            account_id = row.values["account_id"]
+            in_file.add(account_id)
+            account = existing.get(account_id)
+            if account is None:
+                account = Account(account_id=account_id, active=True, created_at=now, updated_at=now, **values)
+                session.add(account)
+                existing[account_id] = account
+                result.created += 1
+                continue
+            changed = {k: val for k, val in values.items() if getattr(account, k) != val}
+            if changed or not account.active:
+                for k, val in changed.items():
+                    setattr(account, k, val)
+                account.active = True
+                account.updated_at = now
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        for account_id, account in existing.items():
+            if account_id not in in_file and account.active:
+                account.active = False
+                account.updated_at = now
+                result.deactivated += 1
+        session.flush()
+        if column_table is not None:
+            result.columns = _upsert_columns(session, column_table, existing)
+    return result
+
+
+def _upsert_columns(session: Session, table: CsvTable, accounts: dict[str, Account]) -> int:
+    wanted: dict[int, dict[str, dict[str, str]]] = {}
+    for row in table.rows:
+        account = accounts[row.values["account_id"]]
+        wanted.setdefault(account.id, {})[row.values["url"]] = row.values
+    current = session.scalars(select(Column)).all()
+    by_key = {(c.account_pk, c.url): c for c in current}
+    for column in current:
+        column.active = column.url in wanted.get(column.account_pk, {})
+    for account_pk, columns in wanted.items():
+        for url, v in columns.items():
+            column = by_key.get((account_pk, url))
+            if column is None:
+                column = Column(account_pk=account_pk, url=url)
+                session.add(column)
+            column.column = v["column"]
+            column.category = v["category"].lower()
+            column.active = True
+    return sum(len(c) for c in wanted.values())
+
+
+def account_rows(session: Session, config, now) -> list[dict[str, object]]:
+    """``accounts list``: each account with open warnings, 12-month count and closure status."""
+    from mediawatch import closure
+
+    counts = closure.warning_counts(session, config, now)
+    open_ = closure.open_counts(session)
+    limit = config.closure.max_warnings
+    rows = []
+    for account in session.scalars(select(Account).order_by(Account.owner_unit, Account.account_id)):
+        n = counts.get(account.id, 0)
+        rows.append({
+            "account_id": account.account_id,
+            "platform": account.platform,
+            "name": account.name,
+            "owner_unit": account.owner_unit,
+            "active": bool(account.active),
+            "status": account.status,
+            "open_warnings": open_.get(account.id, 0),
+            "warnings_12m": n,
+            "closure_candidate": n > limit and account.platform in config.closure.platforms,
+        })
+    return rows
