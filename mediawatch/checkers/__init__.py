@@ -1,0 +1,56 @@
+"""Checkers, one per platform, registered explicitly under their platform key."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from mediawatch.checkers.base import AccountSpec, CheckContext, Checker, Observation
+
+_FACTORIES: dict[str, Callable[[], Checker]] = {}
+
+
+def register(platform: str, factory: Callable[[], Checker]) -> None:
+    if platform in _FACTORIES:
+        raise ValueError(f"a checker for {platform!r} is already registered")
+    _FACTORIES[platform] = factory
+
+
+def checker_for(platform: str) -> Checker:
+    _load_builtin()
+    try:
+        return _FACTORIES[platform]()
+    except KeyError:
+        raise LookupError(f"no checker for platform {platform!r}") from None
+
+
+def platforms() -> list[str]:
+    _load_builtin()
+    return sorted(_FACTORIES)
+
+
+_loaded = False
+
+
+def _load_builtin() -> None:
+    """Register the built-in checkers (each module that exists registers itself here)."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    import importlib
+
+    for platform, module, name in (
+        ("website", "mediawatch.checkers.website", "WebsiteChecker"),
+        ("weibo", "mediawatch.checkers.weibo", "WeiboChecker"),
+        ("wechat", "mediawatch.checkers.wechat", "WechatChecker"),
+    ):
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue  # not built yet
+        register(platform, getattr(mod, name))
+
+
+__all__ = ["AccountSpec", "CheckContext", "Checker", "Observation", "register", "checker_for", "platforms"]

@@ -1,0 +1,103 @@
+"""What a checker gets and what it gives back: plain data, no rules, no database.
+
+A checker's ``check(account, ctx)`` returns a list of ``Observation``s and never raises for a
+failing account: a failure is an observation with ``ok=False`` and an ``error_kind``.
+
+Observation kinds (the contract between checkers and rules; ``data`` is JSON):
+
+``homepage``  website. target = home URL. data: url, final_url, status, title, items, dated_items,
+              newest_date ("YYYY-MM-DD" or null; dates after now are ignored).
+``column``    website column list page. target = column URL. data: column, category, url, status,
+              items, dated_items, newest_date.
+``links``     any platform. data: pages_crawled, links_checked, broken: [{page, url, text, tag,
+              status, error_kind, on_homepage, post_id, post_url}], throttled: [same shape].
+``typos``     any platform. data: texts_scanned, hits: [{page, wrong, right, context, post_id}].
+``posts``     weibo / wechat. data: source, latest_post_at (ISO 8601, pinned posts excluded, or null),
+              no_posts (platform says the account has no posts), count_7d, count_14d, count_30d,
+              pinned: [{id, at}], posts: [{id, at, title, url, pinned, links, deleted}] (recent, capped).
+``profile``   weibo / wechat. data: screen_name, verified (bool or null), gone (bool), gone_reason.
+
+An observation with ``ok=False`` means we could not see (``check_failed``): the rules that need
+it return "unknown", never "fail". ``error_kind`` values are below; ``NETWORK_ERRORS`` are the ones
+the canary counts as our own network possibly being down.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from mediawatch.config import Config
+
+# error kinds: where the connection itself failed
+NETWORK_ERRORS = frozenset({"dns", "refused", "timeout", "reset", "tls", "network", "unreachable"})
+# error kinds: the platform refused us (anti-crawl); never the owner's fault
+BLOCKED_ERRORS = frozenset({"blocked", "login_redirect", "captcha", "freq_control", "anti_crawl"})
+# other error kinds: "http" (a status >= 400 where a page was expected), "malformed" (JSON/XML we
+# cannot parse), "redirect_loop", "too_many_redirects", "private_address", "invalid_url", "internal"
+
+
+@dataclass
+class Observation:
+    kind: str
+    ok: bool = True
+    target: str | None = None
+    error_kind: str | None = None
+    error: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def failed(cls, kind: str, error_kind: str, error: str, target: str | None = None, **data: Any) -> "Observation":
+        return cls(kind=kind, ok=False, target=target, error_kind=error_kind, error=error, data=dict(data))
+
+    @property
+    def network_failure(self) -> bool:
+        return not self.ok and self.error_kind in NETWORK_ERRORS
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    column: str
+    url: str
+    category: str
+
+
+@dataclass(frozen=True)
+class AccountSpec:
+    """An account as a checker sees it (copied out of the store; no session needed)."""
+
+    pk: int
+    account_id: str
+    platform: str
+    name: str
+    owner_unit: str
+    url: str | None = None
+    platform_id: str | None = None
+    feed_url: str | None = None
+    source: str = "auto"
+    source_url: str | None = None
+    columns: tuple[ColumnSpec, ...] = ()
+
+
+@dataclass
+class CheckContext:
+    """Everything a checker may use. Shared by all accounts of a run; thread-safe parts only."""
+
+    config: "Config"
+    now: datetime
+    fetcher: Any  # mediawatch.net.Fetcher
+    # links inside posts are checked for posts published after this (last successful check, <= 30 days)
+    since: datetime | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+class Checker(Protocol):
+    platform: str
+
+    def check(self, account: AccountSpec, ctx: CheckContext) -> list[Observation]: ...
+
+
+# The observation whose failure makes the whole account check "check_failed".
+PRIMARY_KIND = {"website": "homepage", "weibo": "posts", "wechat": "posts"}
