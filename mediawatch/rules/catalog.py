@@ -1,0 +1,43 @@
+"""Rule ids, their Chinese names (notices, bulletins) and the evidence each one records.
+
+Evidence shapes (``warnings.evidence``, JSON):
+
+not_updated           latest_post_at (ISO or null), days_since, threshold_days, source, count_7d, count_14d,
+                      count_30d, no_posts, pinned_ignored: [{id, at}]
+homepage_not_updated  url, newest_date (YYYY-MM-DD or null), days_since, threshold_days, items, dated_items
+column_stale          columns: [{column, url, category, newest_date, days_since, threshold_days, items}]
+blank_column          columns: [{column, url, category}]
+unavailable           window_days, probes, failed, ratio, threshold, failures: [{at, status, error_kind}] (latest 20)
+broken_links          count, pages_crawled, links_checked, broken: [{page, url, text, tag, status, error_kind,
+                      on_homepage, post_id, post_url}]
+severe_typo           hits: [{page, wrong, right, context, post_id}]
+name_mismatch         registered, reported
+not_verified          screen_name, verified
+account_gone          reason, detail
+external (imported)   reason, source, external_id, issued_at
+Every evidence dict also carries ``checked_at`` (ISO) of the check it came from.
+"""
+
+from __future__ import annotations
+
+RULE_TITLES: dict[str, str] = {
+    "not_updated": "内容不更新",
+    "homepage_not_updated": "首页不更新",
+    "column_stale": "栏目不更新",
+    "blank_column": "空白栏目",
+    "unavailable": "站点无法访问",
+    "broken_links": "链接不可用",
+    "severe_typo": "严重表述错误",
+    "name_mismatch": "账号名称不一致",
+    "not_verified": "未认证",
+    "account_gone": "账号被封禁或注销",
+    "external": "上级平台预警",
+}
+
+PLATFORM_TITLES: dict[str, str] = {"website": "政府网站", "weibo": "政务微博", "wechat": "政务微信公众号"}
+
+STATUS_TITLES: dict[str, str] = {"open": "未整改", "resolved": "已整改", "revoked": "已撤销"}
+
+
+def rule_title(rule: str) -> str:
+    return RULE_TITLES.get(rule, rule)
