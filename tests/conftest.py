@@ -44,10 +44,23 @@ def home(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def db_url(home: Path) -> str:
-    """SQLite in the home folder, or PostgreSQL when MEDIAWATCH_TEST_PG_URL is set (a fresh database)."""
+    """SQLite in the home folder (the default an office runs)."""
+    return f"sqlite:///{home / 'mediawatch.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db_url(request, home: Path) -> str:
+    """The same test on SQLite and on a fresh PostgreSQL database (MEDIAWATCH_TEST_PG_URL, an admin URL).
+
+    Without that variable the PostgreSQL half is skipped, except under CI, where it fails.
+    """
+    if request.param == "sqlite":
+        return f"sqlite:///{home / 'mediawatch.db'}"
     pg = os.environ.get("MEDIAWATCH_TEST_PG_URL")
     if not pg:
-        return f"sqlite:///{home / 'mediawatch.db'}"
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the store tests on PostgreSQL: MEDIAWATCH_TEST_PG_URL is not set")
+        pytest.skip("MEDIAWATCH_TEST_PG_URL not set")
     return _fresh_pg_database(pg)
 
 
@@ -111,3 +124,9 @@ def _entry(args):
 @pytest.fixture
 def cli(home: Path, db_url: str) -> Cli:
     return Cli(home, db_url)
+
+
+@pytest.fixture
+def any_cli(home: Path, any_db_url: str) -> Cli:
+    """``cli`` on SQLite and on PostgreSQL."""
+    return Cli(home, any_db_url)
