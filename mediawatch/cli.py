@@ -125,7 +125,17 @@ def probe(app: App) -> None:
 @pass_app
 def check(app: App, platform: str | None, account_ids: tuple[str, ...]) -> None:
     """Check now: store observations, open/update/resolve warnings."""
-    raise NotBuilt("mediawatch check")
+    from mediawatch.progress import progress_bar
+    from mediawatch.runner import run_check
+    from mediawatch.signals import stop_on_sigterm
+
+    with stop_on_sigterm() as stop, progress_bar() as progress:
+        report = run_check(app, platform=platform, account_ids=account_ids, stop=stop, progress=progress)
+    click.echo(report.summary())
+    for failure in report.failures[:50]:
+        click.echo(f"  check_failed {failure['account_id']}: {failure['reason']}")
+    if report.status == "degraded":
+        click.echo(report.message, err=True)
 
 
 # --- warnings -------------------------------------------------------------------------------
@@ -139,7 +149,19 @@ def warnings(ctx: click.Context, account_id: str | None, status: str, fmt: str) 
     """List warnings (default: open ones)."""
     if ctx.invoked_subcommand is not None:
         return
-    raise NotBuilt("mediawatch warnings")
+    from mediawatch import warnings as warnings_mod
+    from mediawatch.rules.catalog import rule_title
+
+    app: App = ctx.obj
+    with app.store.session() as session:
+        rows = warnings_mod.listing(session, account_id=account_id, status=status, now=clock.now())
+    if fmt == "json":
+        emit(rows, [], "json")
+        return
+    table = [dict(r, rule=f"{r['rule']} {rule_title(r['rule'])}", opened_at=r["opened_at"][:10],
+                  deadline=(r["deadline"] or "")[:10], overdue="overdue" if r["overdue"] else "") for r in rows]
+    emit(table, ["id", "account_id", "platform", "rule", "status", "opened_at", "deadline", "overdue", "source",
+                 "message"], "table", title=f"warnings ({status})")
 
 
 @warnings.command("revoke")
@@ -148,7 +170,24 @@ def warnings(ctx: click.Context, account_id: str | None, status: str, fmt: str) 
 @pass_app
 def warnings_revoke(app: App, warning_id: int, reason: str) -> None:
     """Revoke a warning; it stays in the record and no longer counts."""
-    raise NotBuilt("mediawatch warnings revoke")
+    from mediawatch import warnings as warnings_mod
+
+    with app.store.session() as session:
+        warnings_mod.revoke(session, warning_id, reason, app.actor, clock.now())
+    click.echo(f"warning {warning_id} revoked")
+
+
+@warnings.command("resolve")
+@click.argument("warning_id", type=int)
+@click.option("--reason", required=True, help="How it was rectified.")
+@pass_app
+def warnings_resolve(app: App, warning_id: int, reason: str) -> None:
+    """Mark an open warning rectified by hand (e.g. an imported one)."""
+    from mediawatch import warnings as warnings_mod
+
+    with app.store.session() as session:
+        warnings_mod.resolve(session, warning_id, reason, app.actor, clock.now())
+    click.echo(f"warning {warning_id} resolved")
 
 
 @warnings.command("show")
@@ -157,7 +196,31 @@ def warnings_revoke(app: App, warning_id: int, reason: str) -> None:
 @pass_app
 def warnings_show(app: App, warning_id: int, fmt: str) -> None:
     """One warning with its evidence and the history of its events."""
-    raise NotBuilt("mediawatch warnings show")
+    import json
+
+    from mediawatch import warnings as warnings_mod
+    from mediawatch.rules.catalog import rule_title
+
+    with app.store.session() as session:
+        warning = warnings_mod.get(session, warning_id)
+        record = warnings_mod.to_json(warning, warning.account, clock.now())
+        record["name"] = warning.account.name
+        record["owner_unit"] = warning.account.owner_unit
+        record["events"] = warnings_mod.history(warning)
+    if fmt == "json":
+        emit(record, [], "json")
+        return
+    click.echo(f"warning {record['id']}: {record['account_id']} {record['name']} ({record['owner_unit']})")
+    click.echo(f"rule: {record['rule']} {rule_title(record['rule'])}   status: {record['status']}"
+               + ("  OVERDUE" if record["overdue"] else ""))
+    click.echo(f"opened: {record['opened_at']}   deadline: {record['deadline']}   resolved: {record['resolved_at']}")
+    click.echo(f"source: {record['source']}" + (f"  external id: {record['external_id']}" if record["external_id"] else ""))
+    click.echo(f"message: {record['message']}")
+    click.echo("evidence:")
+    click.echo(json.dumps(record["evidence"], ensure_ascii=False, indent=2))
+    click.echo("history:")
+    for event in record["events"]:
+        click.echo(f"  {event['at']}  {event['kind']:<9} by {event['actor']}: {event['reason'] or ''}")
 
 
 @warnings.command("import")
@@ -165,7 +228,10 @@ def warnings_show(app: App, warning_id: int, fmt: str) -> None:
 @pass_app
 def warnings_import(app: App, file: Path) -> None:
     """Import warnings issued by other platforms (account_id, issued_at, reason, source, external_id)."""
-    raise NotBuilt("mediawatch warnings import")
+    from mediawatch.external import import_external
+
+    result = import_external(app.store, app.config, file, clock.now())
+    click.echo(f"{file}: {result.created} imported, {result.duplicates} already present")
 
 
 # --- closure --------------------------------------------------------------------------------

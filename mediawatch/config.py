@@ -55,6 +55,7 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "backoff_seconds": Key(0.5, "first backoff; doubles on each retry"),
         "max_redirects": Key(10, "redirects followed before a link counts as broken (loops are detected earlier)"),
         "max_response_bytes": Key(10_000_000, "responses are streamed and cut at this size"),
+        "account_workers": Key(8, "accounts checked in parallel (each still bound by per-host limits)"),
         "allow_private_addresses": Key(False, "true lets checks reach loopback/private hosts (tests, demo, intranet sites)"),
         "user_agent": Key(f"mediawatch/{__version__} (+office contact)", "names the tool and the office to site owners"),
     },

@@ -1,0 +1,345 @@
+"""One check run: checkers → observations → rules → warnings, committed account by account.
+
+A run is identified by its clock time (``as_of``): running ``check`` again with the same ``--now``
+resumes that run and redoes nothing already committed, so a run killed at any point (kill -9)
+and started again leaves no duplicate warning and no half-written state.
+
+Phase 1 checks each account and commits its observations. Then, unless the run is degraded
+(the canary failed, or too many checks failed at the network level: our own network, not the
+owners' accounts), phase 2 evaluates the rules and applies the warning lifecycle, committing
+per account. A degraded run opens and resolves nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Callable, Iterable
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import selectinload
+
+from mediawatch import checkers, clock, rules
+from mediawatch.app import App
+from mediawatch.canary import check_canary
+from mediawatch.checkers.base import PRIMARY_KIND, AccountSpec, CheckContext, ColumnSpec, Observation
+from mediawatch.closure import latest_decisions
+from mediawatch.errors import BadInput
+from mediawatch.rules.base import ProbeRecord, RuleInput, StoredObservation
+from mediawatch.store.models import Account, AccountCheck, CheckRun, Probe
+from mediawatch.store.models import Observation as ObservationRow
+from mediawatch.warnings import apply_verdicts
+
+log = logging.getLogger("mediawatch.runner")
+
+Progress = Callable[[str, int, int], None]
+LINK_LOOKBACK_DAYS = 30
+
+
+@dataclass
+class RunReport:
+    run_id: int
+    as_of: datetime
+    status: str
+    checked: int = 0
+    check_failed: int = 0
+    skipped: int = 0
+    opened: int = 0
+    updated: int = 0
+    resolved: int = 0
+    message: str = ""
+    failures: list[dict] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = (f"run {self.run_id} as of {clock.iso(self.as_of)}: {self.status}; {self.checked} checked, "
+                f"{self.check_failed} check_failed, {self.opened} warnings opened, {self.updated} updated, "
+                f"{self.resolved} resolved")
+        if self.skipped:
+            text += f", {self.skipped} skipped"
+        return text + (f"\n{self.message}" if self.message else "")
+
+
+def select_accounts(session, *, platform: str | None, account_ids: Iterable[str]) -> list[int]:
+    """Primary keys of the accounts to check: active, status 'active', not closed by the office."""
+    account_ids = list(account_ids)
+    query = select(Account.id, Account.account_id).where(Account.active.is_(True), Account.status == "active")
+    if platform:
+        query = query.where(Account.platform == platform)
+    if account_ids:
+        known = set(session.scalars(select(Account.account_id).where(Account.account_id.in_(account_ids))))
+        missing = [a for a in account_ids if a not in known]
+        if missing:
+            raise BadInput(f"--account: not in the registry: {', '.join(missing)}")
+        query = query.where(Account.account_id.in_(account_ids))
+    pks = [pk for pk, _ in session.execute(query.order_by(Account.id))]
+    closed = {pk for pk, d in latest_decisions(session).items() if d.decision == "closed"}
+    return [pk for pk in pks if pk not in closed]
+
+
+def _spec(account: Account) -> AccountSpec:
+    return AccountSpec(
+        pk=account.id, account_id=account.account_id, platform=account.platform, name=account.name,
+        owner_unit=account.owner_unit, url=account.url, platform_id=account.platform_id, feed_url=account.feed_url,
+        source=account.source, source_url=account.source_url,
+        columns=tuple(ColumnSpec(c.column, c.url, c.category) for c in account.columns if c.active),
+    )
+
+
+def _run_checker(spec: AccountSpec, ctx: CheckContext) -> list[Observation]:
+    try:
+        return checkers.checker_for(spec.platform).check(spec, ctx)
+    except LookupError as exc:
+        return [Observation.failed(PRIMARY_KIND[spec.platform], "internal", str(exc))]
+    except Exception as exc:  # noqa: BLE001 - a failing account never aborts a run
+        log.exception("checker crashed on %s", spec.account_id)
+        return [Observation.failed(PRIMARY_KIND[spec.platform], "internal", f"{exc.__class__.__name__}: {exc}")]
+
+
+def _outcome(spec: AccountSpec, observations: list[Observation]) -> tuple[str, str | None, bool]:
+    kind = PRIMARY_KIND[spec.platform]
+    primary = [o for o in observations if o.kind == kind]
+    if not primary:
+        return "check_failed", f"internal: the checker returned no {kind} observation", False
+    failed = [o for o in primary if not o.ok]
+    if failed:
+        o = failed[0]
+        return "check_failed", f"{o.error_kind}: {o.error or ''}".strip(), o.network_failure
+    return "ok", None, False
+
+
+class Runner:
+    def __init__(self, app: App, *, stop: threading.Event | None = None, progress: Progress | None = None,
+                 fetcher=None):
+        self.app = app
+        self.config = app.config
+        self.store = app.store
+        self.stop = stop or threading.Event()
+        self.progress = progress or (lambda phase, done, total: None)
+        self._fetcher = fetcher
+
+    @property
+    def fetcher(self):
+        if self._fetcher is None:
+            from mediawatch.net import Fetcher
+
+            self._fetcher = Fetcher(self.config)
+        return self._fetcher
+
+    # --- the run record ---------------------------------------------------------------------
+
+    def _open_run(self, as_of: datetime, scope: dict) -> CheckRun:
+        with self.store.session() as session:
+            run = session.scalar(select(CheckRun).where(CheckRun.kind == "check", CheckRun.as_of == as_of)
+                                 .order_by(CheckRun.id.desc()).limit(1))
+            if run is not None and run.status == "degraded":
+                # nothing was evaluated: start the observation phase again now the network may be back
+                session.execute(delete(ObservationRow).where(ObservationRow.run_id == run.id))
+                session.execute(delete(AccountCheck).where(AccountCheck.run_id == run.id))
+                run.status, run.message = "running", None
+            if run is None:
+                run = CheckRun(kind="check", as_of=as_of, started_at=clock.now(), status="running", scope=scope,
+                               stats={})
+                session.add(run)
+            elif run.status in ("interrupted", "running"):
+                run.status = "running"
+            session.flush()
+            return run
+
+    def _finish(self, run_id: int, status: str, message: str | None, stats: dict) -> None:
+        with self.store.session() as session:
+            run = session.get(CheckRun, run_id)
+            run.status, run.message, run.finished_at = status, message, clock.now()
+            run.stats = dict(run.stats or {}, **stats)
+
+    # --- phase 1: observe -------------------------------------------------------------------
+
+    def _pending(self, run_id: int, pks: list[int], as_of: datetime) -> tuple[list[int], int]:
+        with self.store.session() as session:
+            done = set(session.scalars(select(AccountCheck.account_pk).where(AccountCheck.run_id == run_id)))
+            later = set(session.scalars(select(AccountCheck.account_pk).where(AccountCheck.as_of > as_of)))
+        if later:
+            log.warning("%d account(s) already checked as of a later time; not checked again as of %s",
+                        len(later & set(pks)), clock.iso(as_of))
+        todo = [pk for pk in pks if pk not in done and pk not in later]
+        return todo, len(set(pks) & later)
+
+    def _since(self, pks: list[int], as_of: datetime) -> dict[int, datetime]:
+        floor = as_of - timedelta(days=LINK_LOOKBACK_DAYS)
+        result: dict[int, datetime] = {}
+        with self.store.session() as session:
+            for start in range(0, len(pks), 900):
+                chunk = pks[start:start + 900]
+                rows = session.execute(
+                    select(AccountCheck.account_pk, func.max(AccountCheck.as_of))
+                    .where(AccountCheck.account_pk.in_(chunk), AccountCheck.outcome == "ok",
+                           AccountCheck.as_of < as_of)
+                    .group_by(AccountCheck.account_pk))
+                for pk, last in rows:
+                    result[pk] = max(last, floor)
+        return result
+
+    def _observe(self, run_id: int, todo: list[int], as_of: datetime) -> bool:
+        """Check every pending account; returns False when stopped early."""
+        since = self._since(todo, as_of)
+        workers = max(1, int(self.config.http.account_workers))
+        total, done = len(todo), 0
+        self.progress("check", 0, total)
+        in_flight: dict[Future, AccountSpec] = {}
+        queue = iter(todo)
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="check") as pool:
+            while True:
+                while not self.stop.is_set() and len(in_flight) < workers * 2:
+                    pk = next(queue, None)
+                    if pk is None:
+                        break
+                    with self.store.session() as session:
+                        account = session.scalar(select(Account).options(selectinload(Account.columns))
+                                                 .where(Account.id == pk))
+                        spec = _spec(account)
+                    ctx = CheckContext(config=self.config, now=as_of, fetcher=self.fetcher,
+                                       since=since.get(pk, as_of - timedelta(days=LINK_LOOKBACK_DAYS)))
+                    in_flight[pool.submit(_run_checker, spec, ctx)] = spec
+                if not in_flight:
+                    break
+                finished, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+                for future in finished:
+                    spec = in_flight.pop(future)
+                    self._store_observations(run_id, spec, as_of, future.result())
+                    done += 1
+                    self.progress("check", done, total)
+        return not self.stop.is_set() or done == total
+
+    def _store_observations(self, run_id: int, spec: AccountSpec, as_of: datetime,
+                            observations: list[Observation]) -> None:
+        outcome, failure, network = _outcome(spec, observations)
+        with self.store.session() as session:
+            for o in observations:
+                session.add(ObservationRow(run_id=run_id, account_pk=spec.pk, as_of=as_of, kind=o.kind,
+                                           target=o.target, ok=o.ok, error_kind=o.error_kind, error=o.error,
+                                           data=o.data))
+            session.add(AccountCheck(run_id=run_id, account_pk=spec.pk, as_of=as_of, checked_at=clock.now(),
+                                     outcome=outcome, failure=failure, network_failure=network, verdicts={}))
+        if outcome != "ok":
+            log.info("check_failed %s: %s", spec.account_id, failure)
+
+    # --- degraded? --------------------------------------------------------------------------
+
+    def _network_verdict(self, run_id: int) -> tuple[bool, str]:
+        canary = self.config.canary
+        with self.store.session() as session:
+            total = session.scalar(select(func.count()).select_from(AccountCheck)
+                                   .where(AccountCheck.run_id == run_id)) or 0
+            network = session.scalar(select(func.count()).select_from(AccountCheck)
+                                     .where(AccountCheck.run_id == run_id, AccountCheck.network_failure.is_(True))) or 0
+        if total >= canary.min_checks and network / total > canary.max_network_failure_ratio:
+            return True, (f"DEGRADED: {network} of {total} checks failed at the network level "
+                          f"(more than {canary.max_network_failure_ratio:.0%}); our own network is suspect. "
+                          "No warning was opened or resolved. Run `mediawatch check` again with the same --now "
+                          "once the network is back.")
+        return False, ""
+
+    # --- phase 2: evaluate ------------------------------------------------------------------
+
+    def _evaluate(self, run_id: int, as_of: datetime, report: RunReport) -> bool:
+        with self.store.session() as session:
+            ids = list(session.scalars(select(AccountCheck.id).where(AccountCheck.run_id == run_id,
+                                                                      AccountCheck.evaluated_at.is_(None))
+                                       .order_by(AccountCheck.id)))
+        total = len(ids)
+        self.progress("evaluate", 0, total)
+        for n, check_id in enumerate(ids, 1):
+            if self.stop.is_set():
+                return False
+            with self.store.session() as session:
+                check = session.get(AccountCheck, check_id)
+                account = session.get(Account, check.account_pk)
+                given = self._rule_input(session, account, check, as_of)
+                verdicts = rules.evaluate(given)
+                changes = apply_verdicts(session, account, verdicts, as_of=as_of, run_id=run_id, config=self.config)
+                check.evaluated_at = clock.now()
+                check.verdicts = {v.rule: v.outcome for v in verdicts}
+            for change in changes:
+                if change.kind == "opened":
+                    report.opened += 1
+                elif change.kind == "updated":
+                    report.updated += 1
+                elif change.kind == "resolved":
+                    report.resolved += 1
+            self.progress("evaluate", n, total)
+        return True
+
+    def _rule_input(self, session, account: Account, check: AccountCheck, as_of: datetime) -> RuleInput:
+        rows = session.scalars(select(ObservationRow).where(ObservationRow.run_id == check.run_id,
+                                                            ObservationRow.account_pk == account.id)
+                               .order_by(ObservationRow.id))
+        observations = [StoredObservation(o.kind, o.ok, o.target, o.error_kind, o.error, o.data or {}) for o in rows]
+
+        def probes(start: datetime, end: datetime) -> list[ProbeRecord]:
+            found = session.execute(select(Probe.at, Probe.ok, Probe.status, Probe.error_kind)
+                                    .where(Probe.account_pk == account.id, Probe.network_ok.is_(True),
+                                           Probe.at > start, Probe.at <= end))
+            return [ProbeRecord(at, ok, status, kind) for at, ok, status, kind in found]
+
+        return RuleInput(account_id=account.account_id, platform=account.platform, name=account.name, as_of=as_of,
+                         config=self.config, observations=observations, probes=probes)
+
+    # --- the whole run ----------------------------------------------------------------------
+
+    def run(self, *, platform: str | None = None, account_ids: Iterable[str] = ()) -> RunReport:
+        as_of = clock.now()
+        account_ids = list(account_ids)
+        with self.store.session() as session:
+            pks = select_accounts(session, platform=platform, account_ids=account_ids)
+        run = self._open_run(as_of, {"platform": platform, "accounts": account_ids})
+        report = RunReport(run_id=run.id, as_of=as_of, status="running")
+        todo, report.skipped = self._pending(run.id, pks, as_of)
+        if todo:
+            canary = check_canary(self.config, self.fetcher)
+            if not canary.ok:
+                report.status = "degraded"
+                report.message = ("DEGRADED: " + canary.describe() + ". Our own network is suspect: nothing was "
+                                  "checked and no warning was opened or resolved.")
+                self._finish(run.id, "degraded", report.message, {"canary": canary.failures})
+                log.error(report.message)
+                return report
+            if not self._observe(run.id, todo, as_of):
+                return self._interrupted(run.id, report)
+        degraded, message = self._network_verdict(run.id)
+        if degraded:
+            report.status, report.message = "degraded", message
+            self._finish(run.id, "degraded", message, {})
+            log.error(message)
+            self._count(run.id, report)
+            return report
+        if not self._evaluate(run.id, as_of, report):
+            return self._interrupted(run.id, report)
+        self._count(run.id, report)
+        report.status = "done"
+        self._finish(run.id, "done", None, {"checked": report.checked, "check_failed": report.check_failed,
+                                            "opened": report.opened, "updated": report.updated,
+                                            "resolved": report.resolved})
+        return report
+
+    def _interrupted(self, run_id: int, report: RunReport) -> RunReport:
+        report.status = "interrupted"
+        report.message = "stopped before the end; run `mediawatch check` again with the same --now to finish"
+        self._finish(run_id, "interrupted", report.message, {})
+        self._count(run_id, report)
+        return report
+
+    def _count(self, run_id: int, report: RunReport) -> None:
+        with self.store.session() as session:
+            rows = session.execute(select(Account.account_id, AccountCheck.outcome, AccountCheck.failure)
+                                   .join(Account, Account.id == AccountCheck.account_pk)
+                                   .where(AccountCheck.run_id == run_id)).all()
+        report.checked = len(rows)
+        report.failures = [{"account_id": a, "reason": f} for a, o, f in rows if o != "ok"]
+        report.check_failed = len(report.failures)
+
+
+def run_check(app: App, *, platform: str | None = None, account_ids: Iterable[str] = (),
+              stop: threading.Event | None = None, progress: Progress | None = None, fetcher=None) -> RunReport:
+    return Runner(app, stop=stop, progress=progress, fetcher=fetcher).run(platform=platform, account_ids=account_ids)
