@@ -25,6 +25,7 @@ class App:
 
     @cached_property
     def store(self) -> Store:
+        self.config  # a bad config is reported before anything is created
         if self.db_url.startswith("sqlite:///"):
             Path(self.db_url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
         return open_store(self.db_url)
