@@ -55,6 +55,7 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "backoff_seconds": Key(0.5, "first backoff; doubles on each retry"),
         "max_redirects": Key(10, "redirects followed before a link counts as broken (loops are detected earlier)"),
         "max_response_bytes": Key(10_000_000, "responses are streamed and cut at this size"),
+        "max_retry_after_seconds": Key(30.0, "429/503 Retry-After waits up to this long are waited and retried; longer: reported as throttled"),
         "account_workers": Key(8, "accounts checked in parallel (each still bound by per-host limits)"),
         "allow_private_addresses": Key(False, "true lets checks reach loopback/private hosts (tests, demo, intranet sites)"),
         "user_agent": Key(f"mediawatch/{__version__} (+office contact)", "names the tool and the office to site owners"),
@@ -63,6 +64,8 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "max_pages": Key(200, "19号 可用性: inner pages sampled per website"),
         "max_inner_broken_links": Key(0, "broken links on inner pages above this count fail broken_links"),
         "link_workers": Key(16, "link checks in flight at once across all hosts"),
+        "check_external_links": Key(True, "links to other hosts are checked (never crawled)"),
+        "max_page_bytes": Key(2_000_000, "HTML pages read for links, dates and typos are cut at this size"),
     },
     "rules": {
         "new_media_max_silence_days": Key(14, "19号: 新媒体 监测时间点前2周内无更新 (veto)"),
@@ -111,6 +114,8 @@ DEFAULTS: dict[str, dict[str, Key]] = {
     "typos": {
         "use_default_dictionary": Key(True, "the shipped dictionary of severe errors (state's name, political formulas)"),
         "extra_dictionaries": Key([], "UTF-8 CSV files with columns wrong,right (right empty: a forbidden word)"),
+        "context_chars": Key(20, "characters of text kept on each side of a hit as evidence"),
+        "max_hits_per_page": Key(20, "hits kept per page or post (the rest are counted, not listed)"),
     },
     "weibo": {
         "api_base": Key("https://m.weibo.cn", "container API base; point at a mirror or a test server"),

@@ -1,10 +1,19 @@
 """The one HTTP client every checker uses: polite, bounded, and honest about what failed.
 
-- per-host concurrency limit and delay between requests to one host;
-- retries with exponential backoff on timeouts, resets and 5xx (429/503 honour Retry-After);
-- redirects followed by hand, up to a limit, with loop detection and the address guard at each hop;
-- no private, loopback or link-local address unless ``http.allow_private_addresses``;
-- bodies streamed and cut at ``http.max_response_bytes`` (or less, when the caller asks);
+- per-host concurrency limit and delay between requests to one host (``set_host_delay`` for platforms);
+- retries with exponential backoff on timeouts, resets, DNS hiccups and 5xx; 429 and 503 honour
+  ``Retry-After`` up to ``http.max_retry_after_seconds`` (a longer wait is not waited: the result
+  keeps its 429/503 and ``throttled`` is true);
+- redirects followed by hand, up to ``http.max_redirects``, with loop detection (a cookie-setting
+  redirect to the same URL, as anti-bot gateways do, may be revisited once) and the address guard
+  at every hop;
+- no private, loopback, link-local or otherwise non-global address unless
+  ``http.allow_private_addresses`` (the hostname is resolved and every address checked);
+- bodies streamed and cut at ``http.max_response_bytes`` (or ``max_bytes``; 0 reads none);
+  ``body_types`` reads a body only for those content types (an attachment answering a page
+  request is never downloaded);
+- ``timeout`` bounds the connection, each read, and the whole of one attempt (a page that drips
+  bytes slower than that is a timeout, as a person waiting for it would see it);
 - a failure is a ``FetchResult`` with ``error_kind`` (see checkers/base.py), never an exception.
 """
 
@@ -28,6 +37,8 @@ from mediawatch import clock
 from mediawatch.config import Config
 
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+RETRIED_ERRORS = ("timeout", "reset", "network", "dns")
+CHUNK = 65536
 
 
 @dataclass
@@ -43,16 +54,36 @@ class FetchResult:
     error: str | None = None
     redirects: list[str] = field(default_factory=list)
     attempts: int = 1
+    method: str = "GET"
+    body_read: bool = True  # False when the body was not wanted (HEAD, max_bytes=0, body_types)
+    retry_after: float | None = None  # seconds the server last asked us to wait, if it did
 
     @property
     def ok(self) -> bool:
         return self.error_kind is None and self.status is not None and self.status < 400
 
     @property
-    def text(self) -> str:
-        from mediawatch.encoding import decode_body
+    def throttled(self) -> bool:
+        """The server said "later" (429, or 503 with Retry-After) and still did after our retries."""
+        return self.error_kind is None and (self.status == 429 or (self.status == 503 and self.retry_after is not None))
 
-        return decode_body(self.content, self.headers.get("content-type"))
+    @property
+    def content_type(self) -> str:
+        return (self.headers.get("content-type") or "").split(";")[0].strip().lower()
+
+    @property
+    def decoded(self):
+        """The body decoded (header, meta, detection), with how clean the decode was."""
+        cached = self.__dict__.get("_decoded")
+        if cached is None:
+            from mediawatch.encoding import decode_page
+
+            cached = self.__dict__["_decoded"] = decode_page(self.content, self.headers.get("content-type"))
+        return cached
+
+    @property
+    def text(self) -> str:
+        return self.decoded.text
 
     def json(self) -> Any:
         import json
@@ -64,33 +95,43 @@ class AddressNotAllowed(Exception):
     pass
 
 
+class AttemptTimeout(Exception):
+    """The whole attempt (headers and body) took longer than the timeout."""
+
+
 def classify(exc: BaseException) -> str:
     """Map a requests/urllib3 exception to an error kind."""
     text = repr(exc)
     if isinstance(exc, AddressNotAllowed):
         return "private_address"
+    if isinstance(exc, AttemptTimeout):
+        return "timeout"
     if isinstance(exc, requests.exceptions.SSLError) or isinstance(exc, ssl.SSLError):
         return "tls"
     if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.ReadTimeout, socket.timeout,
                         TimeoutError)):
         return "timeout"
-    if isinstance(exc, requests.exceptions.InvalidURL) or isinstance(exc, requests.exceptions.MissingSchema) \
-            or isinstance(exc, requests.exceptions.InvalidSchema):
+    if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                        requests.exceptions.InvalidSchema, requests.exceptions.InvalidHeader, UnicodeError)):
         return "invalid_url"
     if "NameResolutionError" in text or "Name or service not known" in text or "getaddrinfo failed" in text \
-            or "nodename nor servname" in text or "Temporary failure in name resolution" in text:
+            or "nodename nor servname" in text or "Temporary failure in name resolution" in text \
+            or "No address associated with hostname" in text:
         return "dns"
     if "ConnectionRefusedError" in text or "Connection refused" in text:
         return "refused"
     if "ConnectionResetError" in text or "Connection reset" in text or "RemoteDisconnected" in text \
-            or "ProtocolError" in text or "IncompleteRead" in text or "ChunkedEncodingError" in text:
+            or "ProtocolError" in text or "IncompleteRead" in text or "ChunkedEncodingError" in text \
+            or "BrokenPipe" in text or "Connection aborted" in text:
         return "reset"
     if "Network is unreachable" in text or "No route to host" in text:
         return "unreachable"
-    if isinstance(exc, requests.exceptions.Timeout):
+    if "timed out" in text or isinstance(exc, requests.exceptions.Timeout):
         return "timeout"
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        return "network"
+    if "Exceeded" in text and "redirect" in text.lower():
+        return "too_many_redirects"
+    if isinstance(exc, ValueError) and ("URL" in text or "url" in text or "port" in text):
+        return "invalid_url"
     return "network"
 
 
@@ -106,6 +147,7 @@ class Fetcher:
         self.max_bytes = int(http.max_response_bytes)
         self.per_host = int(http.per_host_concurrency)
         self.delay = float(http.per_host_delay_seconds)
+        self.max_retry_after = float(http.max_retry_after_seconds)
         self.allow_private = http.allow_private_addresses if allow_private is None else allow_private
         self.user_agent = http.user_agent
         self._local = threading.local()
@@ -127,6 +169,7 @@ class Fetcher:
             session.mount("http://", adapter)
             session.mount("https://", adapter)
             session.headers["User-Agent"] = self.user_agent
+            session.headers["Accept-Language"] = "zh-CN,zh;q=0.9"
             session.trust_env = False
             self._local.session = session
         return session
@@ -160,7 +203,7 @@ class Fetcher:
         with self._lock:
             known = self._resolved.get(host)
         if known is None:
-            known = _is_public_host(host)
+            known = is_public_host(host)
             with self._lock:
                 self._resolved[host] = known
         if not known:
@@ -171,14 +214,16 @@ class Fetcher:
     def fetch(self, url: str, *, method: str = "GET", headers: Mapping[str, str] | None = None,
               max_bytes: int | None = None, follow_redirects: bool = True, retries: int | None = None,
               timeout: float | None = None, cookies: Mapping[str, str] | None = None,
-              data: Any = None) -> FetchResult:
-        """One request (with its redirects and retries). ``max_bytes=0`` reads no body."""
-        result = FetchResult(url=url, final_url=url)
+              data: Any = None, body_types: tuple[str, ...] | None = None) -> FetchResult:
+        """One request (with its redirects and retries). ``max_bytes=0`` reads no body;
+        ``body_types`` (content-type prefixes, e.g. ``("text/html",)``) reads one only for those."""
+        result = FetchResult(url=url, final_url=url, method=method)
         limit = self.max_bytes if max_bytes is None else max_bytes
         tries = self.retries if retries is None else retries
+        wait_limit = timeout or self.timeout
         started = clock.monotonic()
         current = url
-        seen = {url}
+        visits = {url: 1}
         attempt = 0
         while True:
             attempt += 1
@@ -190,43 +235,47 @@ class Fetcher:
                     self._wait_turn(host)
                     with self._lock:
                         self.requests_made += 1
+                    deadline = clock.monotonic() + wait_limit
                     response = self.session.request(
                         method, current, headers=dict(headers or {}), allow_redirects=False, stream=True,
-                        timeout=timeout or self.timeout, cookies=dict(cookies or {}), data=data)
+                        timeout=wait_limit, cookies=dict(cookies or {}), data=data)
                     status = response.status_code
                     if follow_redirects and status in REDIRECT_STATUSES and response.headers.get("location"):
-                        target = urljoin(current, response.headers["location"])
+                        target = _redirect_target(current, response.headers["location"])
+                        sets_cookie = "set-cookie" in response.headers
                         response.close()
                         result.redirects.append(target)
-                        if target in seen:
+                        seen = visits.get(target, 0)
+                        if seen >= 2 or (seen == 1 and not sets_cookie):
                             return self._fail(result, "redirect_loop", f"redirect loop at {target}", started, attempt)
                         if len(result.redirects) > self.max_redirects:
                             return self._fail(result, "too_many_redirects",
                                               f"more than {self.max_redirects} redirects", started, attempt)
-                        seen.add(target)
+                        visits[target] = seen + 1
                         current = target
                         result.final_url = target
-                        if status == 303:
-                            method, data = "GET", None
+                        if status == 303 or (status in (301, 302) and method == "POST"):
+                            method, data = ("HEAD" if method == "HEAD" else "GET"), None
+                        attempt -= 1  # a redirect is not a retry
                         continue
-                    body, truncated = _read(response, limit if method != "HEAD" else 0)
+                    wanted = method != "HEAD" and limit != 0 and _wanted(response, body_types)
+                    body, truncated = _read(response, limit if wanted else 0, deadline)
             except Exception as exc:  # noqa: BLE001 - every failure becomes an error kind
                 kind = classify(exc)
                 if response is not None:
                     response.close()
-                if kind in ("timeout", "reset", "network") and attempt <= tries:
+                if kind in RETRIED_ERRORS and attempt <= tries:
                     clock.sleep(self.backoff * (2 ** (attempt - 1)))
                     continue
                 return self._fail(result, kind, f"{exc.__class__.__name__}: {_short(exc)}", started, attempt)
             result.status, result.headers = status, response.headers
-            result.content, result.truncated = body, truncated
+            result.content, result.truncated, result.body_read = body, truncated, wanted
+            result.retry_after = _retry_after(response.headers.get("retry-after")) if status in (429, 503) else None
             if attempt <= tries and (status >= 500 or status == 429):
-                wait = _retry_after(response.headers.get("retry-after"))
-                if status in (429, 503) and wait is None and status == 429:
-                    wait = self.backoff * (2 ** (attempt - 1))
+                wait = result.retry_after
                 if wait is None:
                     wait = self.backoff * (2 ** (attempt - 1))
-                if wait <= 30:
+                if wait <= self.max_retry_after:
                     clock.sleep(wait)
                     continue
             result.elapsed = clock.monotonic() - started
@@ -244,20 +293,45 @@ class Fetcher:
         return result
 
 
-def _read(response: requests.Response, limit: int) -> tuple[bytes, bool]:
+def _redirect_target(current: str, location: str) -> str:
+    target = urljoin(current, location.strip())
+    if "#" in target and "#" not in location:
+        target = target.split("#", 1)[0]
+    return target
+
+
+def _wanted(response: requests.Response, body_types: tuple[str, ...] | None) -> bool:
+    if body_types is None:
+        return True
+    content_type = (response.headers.get("content-type") or "").lower().strip()
+    return not content_type or content_type.startswith(tuple(t.lower() for t in body_types))
+
+
+def _read(response: requests.Response, limit: int, deadline: float) -> tuple[bytes, bool]:
+    """Up to ``limit`` bytes of the body, streamed; the rest is never read (the connection is
+    dropped). Raises ``AttemptTimeout`` once ``deadline`` passes."""
     if limit == 0:
         response.close()
         return b"", False
     chunks, size = [], 0
+    raw = response.raw
+    read1 = getattr(raw, "read1", None)
     try:
-        for chunk in response.iter_content(65536):
+        while True:
+            if clock.monotonic() > deadline:
+                raise AttemptTimeout("the response took longer than the timeout")
+            if read1 is not None:
+                chunk = read1(min(CHUNK, limit - size), decode_content=True)
+            else:  # urllib3 1.x
+                chunk = raw.read(min(CHUNK, limit - size), decode_content=True)
+            if not chunk:
+                return b"".join(chunks), False
             chunks.append(chunk)
             size += len(chunk)
             if size >= limit:
                 return b"".join(chunks)[:limit], True
     finally:
         response.close()
-    return b"".join(chunks), False
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -268,7 +342,9 @@ def _retry_after(value: str | None) -> float | None:
         return float(value)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None or when.tzinfo is None:
         return None
     return max(0.0, (when - clock.now()).total_seconds())
 
@@ -278,14 +354,23 @@ def _short(exc: BaseException) -> str:
     return text if len(text) <= 300 else text[:300] + "…"
 
 
-def _is_public_host(host: str) -> bool:
+def is_public_address(text: str) -> bool:
+    address = ipaddress.ip_address(text.split("%")[0])
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_global and not address.is_multicast
+
+
+def is_public_host(host: str) -> bool:
+    """True when every address ``host`` resolves to is a global unicast one."""
+    if not host:
+        return True  # the request itself reports the invalid URL
     try:
         infos = socket.getaddrinfo(host, None)
-    except OSError:
+    except (OSError, UnicodeError):
         return True  # let the request itself report the DNS failure
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved \
-                or address.is_multicast or address.is_unspecified:
-            return False
-    return True
+    return all(is_public_address(info[4][0]) for info in infos)
+
+
+# kept for callers of the earlier name
+_is_public_host = is_public_host
