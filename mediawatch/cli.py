@@ -295,11 +295,32 @@ def bulletin(app: App, month: str, out: Path | None) -> None:
 
 
 @cli.command()
-@click.option("--once", is_flag=True, help="Run one full cycle and exit.")
+@click.option("--once", is_flag=True, help="Run one full cycle (probe, check, notices, bulletin if due) and exit.")
 @pass_app
 def run(app: App, once: bool) -> None:
     """The scheduler daemon: daily checks, probes, notices, the monthly bulletin."""
-    raise NotBuilt("mediawatch run")
+    from mediawatch.signals import stop_on_sigterm
+
+    if once:
+        from mediawatch.progress import progress_bar
+        from mediawatch.schedule.cycle import run_cycle
+        from mediawatch.schedule.daemon import acquire_lock, release_lock
+
+        me = acquire_lock(app)
+        try:
+            with stop_on_sigterm() as stop, progress_bar() as progress:
+                report = run_cycle(app, stop=stop, progress=progress)
+        finally:
+            release_lock(app, me)
+        for line in report.lines():
+            click.echo(line)
+        if report.errors:
+            raise MediawatchError("; ".join(report.errors))
+        return
+    from mediawatch.schedule.daemon import run_daemon
+
+    with stop_on_sigterm() as stop:
+        run_daemon(app, stop)
 
 
 @cli.command()

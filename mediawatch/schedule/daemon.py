@@ -1,0 +1,164 @@
+"""The daemon: APScheduler with its job store in the same database.
+
+Jobs: the daily check (then notices), availability probes ``schedule.probes_per_day`` times a day,
+and the previous month's bulletin on ``schedule.bulletin_day``. Missed runs are coalesced and run
+once at start (a missed bulletin included); one instance of each job at a time. A second daemon
+on the same database refuses to start. SIGTERM lets the account in hand finish and commit.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from mediawatch import clock
+from mediawatch.app import App
+from mediawatch.errors import AlreadyRunning
+from mediawatch.schedule.cycle import bulletin_due, run_cycle, run_probes, send_notices, write_bulletin
+from mediawatch.store.models import DaemonLock
+
+log = logging.getLogger("mediawatch.daemon")
+
+LOCK = "daemon"
+HEARTBEAT_SECONDS = 30
+STALE_AFTER = timedelta(seconds=HEARTBEAT_SECONDS * 4)
+
+# Jobs in a persistent store are module-level functions; they find the daemon's state here.
+_state: dict[str, object] = {}
+
+
+def holder_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _alive_here(holder: str) -> bool:
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True  # another machine: trust its heartbeat
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def acquire_lock(app: App) -> str:
+    me = holder_name()
+    now = clock.now()
+    with app.store.session() as session:
+        current = session.get(DaemonLock, LOCK)
+        if current is not None:
+            fresh = now - current.heartbeat_at < STALE_AFTER
+            if current.holder != me and fresh and _alive_here(current.holder):
+                raise AlreadyRunning(
+                    f"another mediawatch daemon ({current.holder}, running since "
+                    f"{clock.iso(current.acquired_at)}) holds this database; stop it first, or wait "
+                    f"{int(STALE_AFTER.total_seconds())} s if it died")
+            session.delete(current)
+            session.flush()
+        try:
+            session.add(DaemonLock(name=LOCK, holder=me, acquired_at=now, heartbeat_at=now))
+            session.flush()
+        except IntegrityError:
+            raise AlreadyRunning("another mediawatch daemon took the lock at the same moment") from None
+    return me
+
+
+def heartbeat(app: App, me: str) -> None:
+    with app.store.session() as session:
+        lock = session.get(DaemonLock, LOCK)
+        if lock is not None and lock.holder == me:
+            lock.heartbeat_at = clock.now()
+
+
+def release_lock(app: App, me: str) -> None:
+    with app.store.session() as session:
+        session.execute(delete(DaemonLock).where(DaemonLock.name == LOCK, DaemonLock.holder == me))
+
+
+def _app() -> App:
+    return _state["app"]  # type: ignore[return-value]
+
+
+def _stop() -> threading.Event:
+    return _state["stop"]  # type: ignore[return-value]
+
+
+def job_daily_check() -> None:
+    started = clock.monotonic()
+    report = run_cycle(_app(), stop=_stop(), probe=False, bulletin=False)
+    log.info("daily check done in %.0f s: %s", clock.monotonic() - started, "; ".join(report.lines()))
+
+
+def job_probe() -> None:
+    log.info("probe: %s", run_probes(_app()))
+
+
+def job_bulletin() -> None:
+    month = bulletin_due(_app())
+    if month:
+        log.info("bulletin written: %s", write_bulletin(_app(), month))
+
+
+def job_heartbeat() -> None:
+    heartbeat(_app(), _state["holder"])  # type: ignore[arg-type]
+
+
+def job_notices() -> None:
+    log.info("notices: %s", send_notices(_app()))
+
+
+def build_scheduler(app: App):
+    from apscheduler.jobstores.memory import MemoryJobStore
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    schedule = app.config.schedule
+    hour, minute = (int(x) for x in schedule.daily_check_time.split(":"))
+    scheduler = BlockingScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=app.store.engine, tablename="apscheduler_jobs"),
+                   "memory": MemoryJobStore()},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        timezone=clock.SHANGHAI,
+    )
+    scheduler.add_job(job_daily_check, CronTrigger(hour=hour, minute=minute, timezone=clock.SHANGHAI),
+                      id="daily_check", replace_existing=True)
+    scheduler.add_job(job_probe, IntervalTrigger(minutes=max(1, 1440 // schedule.probes_per_day),
+                                                 timezone=clock.SHANGHAI), id="probe", replace_existing=True)
+    scheduler.add_job(job_bulletin, CronTrigger(day=schedule.bulletin_day, hour=6, timezone=clock.SHANGHAI),
+                      id="bulletin", replace_existing=True)
+    scheduler.add_job(job_heartbeat, IntervalTrigger(seconds=HEARTBEAT_SECONDS), id="heartbeat",
+                      jobstore="memory", replace_existing=True)
+    return scheduler
+
+
+def run_daemon(app: App, stop: threading.Event) -> None:
+    me = acquire_lock(app)
+    _state.update(app=app, stop=stop, holder=me)
+    scheduler = build_scheduler(app)
+    log.info("daemon %s started; daily check at %s, %d probes a day, bulletin on day %d", me,
+             app.config.schedule.daily_check_time, app.config.schedule.probes_per_day, app.config.schedule.bulletin_day)
+    try:
+        # a bulletin missed while the daemon was down is written now, not next month
+        job_bulletin()
+
+        def watch():
+            stop.wait()
+            log.info("stopping: letting the account in hand finish")
+            scheduler.shutdown(wait=True)
+
+        threading.Thread(target=watch, name="stop-watch", daemon=True).start()
+        scheduler.start()
+    finally:
+        release_lock(app, me)
+        log.info("daemon %s stopped", me)
