@@ -241,17 +241,19 @@ def account_rows(session: Session, config, now) -> list[dict[str, object]]:
     open_ = closure.open_counts(session)
     limit = config.closure.max_warnings
     rows = []
-    for account in session.scalars(select(Account).order_by(Account.owner_unit, Account.account_id)):
-        n = counts.get(account.id, 0)
+    query = select(Account.id, Account.account_id, Account.platform, Account.name, Account.owner_unit,
+                   Account.active, Account.status).order_by(Account.owner_unit, Account.account_id)
+    for pk, account_id, platform, name, owner_unit, active, status in session.execute(query):
+        n = counts.get(pk, 0)
         rows.append({
-            "account_id": account.account_id,
-            "platform": account.platform,
-            "name": account.name,
-            "owner_unit": account.owner_unit,
-            "active": bool(account.active),
-            "status": account.status,
-            "open_warnings": open_.get(account.id, 0),
+            "account_id": account_id,
+            "platform": platform,
+            "name": name,
+            "owner_unit": owner_unit,
+            "active": bool(active),
+            "status": status,
+            "open_warnings": open_.get(pk, 0),
             "warnings_12m": n,
-            "closure_candidate": n > limit and account.platform in config.closure.platforms,
+            "closure_candidate": n > limit and platform in config.closure.platforms,
         })
     return rows

@@ -170,7 +170,9 @@ class Warning(Base):
             postgresql_where=text("status = 'open' AND source = 'mediawatch'"),
         ),
         Index("ix_warnings_account_opened", "account_pk", "opened_at"),
-        Index("ix_warnings_status_opened", "status", "opened_at"),
+        # covering indexes: the closure rule's window count and the open-warning count per account
+        Index("ix_warnings_window", "opened_at", "status", "account_pk"),
+        Index("ix_warnings_status_account", "status", "account_pk"),
         UniqueConstraint("source", "external_id", name="uq_warnings_source_external"),
     )
 
