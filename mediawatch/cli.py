@@ -282,7 +282,16 @@ def closure_decide(app: App, account_id: str, decision: str, reason: str) -> Non
 @pass_app
 def notices(app: App, send: bool) -> None:
     """Render a notice per owner unit for new and overdue warnings."""
-    raise NotBuilt("mediawatch notices")
+    from mediawatch.notices import prepare_and_send
+
+    report = prepare_and_send(app, app.config, clock.now(), send=send)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    for failure in report.failures:
+        click.echo(f"failed: {failure.owner_unit} <{failure.recipient}>: {failure.error}", err=True)
+    click.echo(report.summary())
+    if report.failed:
+        raise MediawatchError(f"{report.failed} notices could not be sent; they are retried on the next --send")
 
 
 @cli.command()
