@@ -116,7 +116,12 @@ def accounts_list(app: App, fmt: str) -> None:
 @pass_app
 def probe(app: App) -> None:
     """One availability probe of every active website's home page."""
-    raise NotBuilt("mediawatch probe")
+    from mediawatch.net import Fetcher
+    from mediawatch.probes import run_probes
+
+    summary = run_probes(app.store, app.config, clock.now(), Fetcher(app.config))
+    click.echo(f"{summary['probes']} website(s) probed, {summary['failed']} failed"
+               + ("" if summary["network_ok"] else f"; not counted: {summary['canary']}"))
 
 
 @cli.command()

@@ -1,0 +1,437 @@
+"""The shared link checker: every platform's links (pages, posts) are checked here, the same way.
+
+    checker = LinkChecker(fetcher, config)
+    report = checker.check([Link(url, page=..., text=..., tag="a", post_id=..., post_url=...), ...])
+    report.broken, report.throttled, report.skipped   # lists of dicts (keys below)
+    report.links_checked                              # link occurrences looked at
+
+How one URL is judged (each unique URL once per checker instance, fragment ignored):
+
+1. ``HEAD``, following redirects (loops detected), with the fetcher's retries and backoff.
+2. If that did not answer < 400, or failed in a way the method could explain (405, 403, 501,
+   any other status >= 400, timeout, reset, redirect trouble), the verdict comes from a ``GET``
+   whose body is never read (attachments are never downloaded). DNS failures, refused
+   connections, TLS failures and invalid URLs do not depend on the method and are final.
+3. Broken: a final status >= 400, or error kinds ``dns``, ``refused``, ``reset``, ``timeout``,
+   ``tls``, ``redirect_loop``, ``too_many_redirects``, ``invalid_url``, ``network``,
+   ``unreachable``. Throttled (``error_kind`` ``"throttled"``), not broken: 429, or 503 with
+   ``Retry-After``, still so after the fetcher's retries. Skipped (``"private_address"``): a
+   link to a private or loopback address when the config forbids fetching those; we cannot say.
+
+Report entries (dicts): ``page, url, text, tag, status, error_kind, on_homepage, post_id,
+post_url`` plus ``error`` (short message) and ``occurrences`` (pages/posts it was found on).
+One entry per unique URL (per post, for links inside posts); the page shown is the home page
+when the link is on it, else the first page it was found on.
+
+Work is spread over ``crawl.link_workers`` threads with at most ``http.per_host_concurrency``
+requests to one host in flight (a slow host never holds up the others).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import weakref
+from collections import defaultdict, deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import lxml.html
+
+# error kinds that do not depend on the request method: no GET to confirm them
+FINAL_ERRORS = frozenset({"dns", "refused", "tls", "invalid_url", "private_address"})
+SKIPPED_ERRORS = frozenset({"private_address"})
+# links whose target is a document, not a page: checked, never crawled, never downloaded
+ATTACHMENT_EXTENSIONS = frozenset(
+    "pdf doc docx xls xlsx ppt pptx wps et dps ofd txt rtf csv zip rar 7z gz tar bz2 xz iso exe msi apk dmg "
+    "jpg jpeg png gif bmp webp svg ico tif tiff mp3 mp4 avi wmv flv mov mkv wav swf ceb caj".split())
+HTML_TYPES = ("text/html", "application/xhtml")
+TEXT_LIMIT = 80
+
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+_WS = re.compile(r"\s+")
+_STRIP = " \t\n\r\f\x00"
+_REFRESH_URL = re.compile(r"""^\s*\d*(?:\.\d*)?\s*[;,]?\s*(?:url\s*=\s*)?(['"]?)(.*?)\1\s*$""", re.I | re.S)
+
+
+@dataclass
+class Link:
+    url: str
+    page: str
+    text: str = ""
+    tag: str = "a"
+    post_id: str | None = None
+    post_url: str | None = None
+
+
+@dataclass
+class LinkOutcome:
+    """The verdict on one URL."""
+
+    url: str
+    status: int | None = None
+    error_kind: str | None = None  # None when healthy; "throttled" when the server asked us to wait
+    error: str | None = None
+    final_url: str | None = None
+    method: str = "HEAD"
+
+    @property
+    def broken(self) -> bool:
+        return self.error_kind is not None and self.error_kind not in ("throttled",) \
+            and self.error_kind not in SKIPPED_ERRORS
+
+    @property
+    def throttled(self) -> bool:
+        return self.error_kind == "throttled"
+
+    @property
+    def skipped(self) -> bool:
+        return self.error_kind in SKIPPED_ERRORS
+
+
+@dataclass
+class LinkReport:
+    broken: list[dict] = field(default_factory=list)
+    throttled: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
+    links_checked: int = 0  # link occurrences judged (a URL on ten pages counts ten times)
+    urls_checked: int = 0  # unique URLs judged
+
+
+# --- parsing --------------------------------------------------------------------------------
+
+def parse_html(html: str):
+    """An lxml document for ``html`` (any str; never raises for odd markup)."""
+    try:
+        root = lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=_PARSER)
+    except Exception:  # noqa: BLE001 - empty or unparseable: an empty document
+        root = lxml.html.document_fromstring(b"<html><body></body></html>", parser=_PARSER)
+    return root
+
+
+def normalize_url(url: str) -> str:
+    """The URL as fetched and deduplicated: no fragment, lower-case scheme and host, no default port."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    netloc = parts.netloc.lower()
+    if (scheme == "http" and netloc.endswith(":80")) or (scheme == "https" and netloc.endswith(":443")):
+        netloc = netloc.rsplit(":", 1)[0]
+    path = parts.path or ("/" if netloc else "")
+    return urlunsplit((scheme, netloc, path, parts.query, ""))
+
+
+def host_of(url: str) -> str:
+    """The per-host key (as the fetcher limits it)."""
+    return urlsplit(url).netloc.lower()
+
+
+def is_attachment(url: str) -> bool:
+    path = urlsplit(url).path.lower()
+    name = path.rsplit("/", 1)[-1]
+    return "." in name and name.rsplit(".", 1)[-1] in ATTACHMENT_EXTENSIONS
+
+
+def resolve(value: str | None, base: str) -> str | None:
+    """An attribute value resolved as a browser would, or None when it is not a link we check
+    (empty, same-page fragment, mailto:, tel:, javascript:, data:, any non-HTTP scheme)."""
+    if value is None:
+        return None
+    value = value.strip(_STRIP)
+    value = value.replace("\t", "").replace("\n", "").replace("\r", "")
+    if not value or value.startswith("#"):
+        return None
+    value = value.replace("\\", "/")  # browsers read backslashes as slashes in http(s) URLs
+    scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*):", value)
+    if scheme and scheme.group(1).lower() not in ("http", "https"):
+        return None
+    try:
+        url = urljoin(base, value)
+        parts = urlsplit(url)
+    except ValueError:
+        return value if scheme else None
+    if parts.scheme.lower() not in ("http", "https"):
+        return None
+    return normalize_url(url)
+
+
+def _text(element, limit: int = TEXT_LIMIT) -> str:
+    text = _WS.sub(" ", element.text_content()).strip()
+    if not text:
+        for img in element.iter("img"):
+            text = (img.get("alt") or img.get("title") or "").strip()
+            if text:
+                break
+    if not text:
+        text = (element.get("title") or element.get("alt") or "").strip()
+    return text[:limit]
+
+
+def _srcset(value: str) -> list[str]:
+    """URLs of a srcset attribute (WHATWG: URL, then descriptors up to a comma)."""
+    urls, position, size = [], 0, len(value)
+    while position < size:
+        while position < size and (value[position].isspace() or value[position] == ","):
+            position += 1
+        start = position
+        while position < size and not value[position].isspace():
+            position += 1
+        url = value[start:position]
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            while position < size and value[position] != ",":
+                position += 1  # descriptors
+        if url:
+            urls.append(url)
+    return urls
+
+
+def _is_link_rel(rel: str | None) -> bool:
+    tokens = (rel or "").lower().split()
+    return any(t == "stylesheet" or t.endswith("icon") or t == "icon" for t in tokens)
+
+
+def extract_links(html: str, page_url: str) -> list[Link]:
+    """Every checkable link of a page, resolved against ``<base href>`` and ``page_url`` (pass the
+    final URL after redirects), in document order."""
+    root = parse_html(html)
+    base = page_url
+    for element in root.iter("base"):
+        href = element.get("href")
+        if href and href.strip():
+            resolved = resolve(href, page_url)
+            if resolved:
+                base = resolved
+            break
+    links: list[Link] = []
+
+    def add(value: str | None, tag: str, text: str = "") -> None:
+        url = resolve(value, base)
+        if url is not None:
+            links.append(Link(url=url, page=page_url, text=text, tag=tag))
+
+    for element in root.iter():
+        tag = element.tag if isinstance(element.tag, str) else ""
+        tag = tag.lower()
+        if tag in ("a", "area"):
+            add(element.get("href"), tag, _text(element))
+        elif tag in ("img", "source"):
+            label = (element.get("alt") or element.get("title") or "").strip()[:TEXT_LIMIT]
+            add(element.get("src"), tag, label)
+            for url in _srcset(element.get("srcset") or ""):
+                add(url, tag, label)
+        elif tag in ("script", "iframe", "frame", "embed", "audio", "track"):
+            add(element.get("src"), tag, (element.get("title") or "").strip()[:TEXT_LIMIT])
+        elif tag == "video":
+            add(element.get("src"), tag)
+            add(element.get("poster"), tag)
+        elif tag == "object":
+            add(element.get("data"), tag)
+        elif tag == "input" and (element.get("type") or "").lower() == "image":
+            add(element.get("src"), tag, (element.get("alt") or "").strip()[:TEXT_LIMIT])
+        elif tag == "link" and _is_link_rel(element.get("rel")):
+            add(element.get("href"), tag, (element.get("rel") or "").strip())
+        elif tag == "meta" and (element.get("http-equiv") or "").lower() == "refresh":
+            match = _REFRESH_URL.match(element.get("content") or "")
+            if match and match.group(2).strip():
+                add(match.group(2), tag, "refresh")
+    return links
+
+
+# --- scheduling -----------------------------------------------------------------------------
+
+class HostPool:
+    """A thread pool that runs at most ``per_host`` tasks for one host at once, so tasks queued for
+    a slow host never occupy the workers other hosts could use. ``urgent`` tasks go first."""
+
+    def __init__(self, workers: int, per_host: int):
+        self.per_host = max(1, per_host)
+        self._executor = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="links")
+        self._lock = threading.Lock()
+        self._queues: dict[str, tuple[deque, deque]] = defaultdict(lambda: (deque(), deque()))
+        self._running: dict[str, int] = defaultdict(int)
+
+    def submit(self, host: str, fn: Callable[..., Any], *args: Any, urgent: bool = False) -> Future:
+        future: Future = Future()
+        with self._lock:
+            self._queues[host][0 if urgent else 1].append((future, fn, args))
+            self._pump(host)
+        return future
+
+    def _pump(self, host: str) -> None:
+        urgent, normal = self._queues[host]
+        while self._running[host] < self.per_host and (urgent or normal):
+            item = urgent.popleft() if urgent else normal.popleft()
+            self._running[host] += 1
+            self._executor.submit(self._run, host, *item)
+
+    def _run(self, host: str, future: Future, fn: Callable[..., Any], args: tuple) -> None:
+        try:
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(fn(*args))
+                except BaseException as exc:  # noqa: BLE001 - handed to whoever waits
+                    future.set_exception(exc)
+        finally:
+            with self._lock:
+                self._running[host] -= 1
+                self._pump(host)
+
+    def shutdown(self, wait: bool = True) -> None:
+        self._executor.shutdown(wait=wait, cancel_futures=True)
+
+
+# --- checking -------------------------------------------------------------------------------
+
+def outcome_of(url: str, result) -> LinkOutcome:
+    """The verdict a fetch result gives (a page fetched for the crawl stands for its link check)."""
+    outcome = LinkOutcome(url=url, status=result.status, final_url=result.final_url, method=result.method,
+                          error=result.error)
+    if result.error_kind is not None:
+        outcome.error_kind = result.error_kind
+    elif result.throttled:
+        outcome.error_kind = "throttled"
+        outcome.error = f"HTTP {result.status}" + (
+            f", Retry-After {result.retry_after:g}s" if result.retry_after is not None else "")
+    elif result.status is not None and result.status >= 400:
+        outcome.error_kind = "http"
+        outcome.error = f"HTTP {result.status}"
+    return outcome
+
+
+class LinkChecker:
+    """Checks links, each unique URL once per instance. Thread-safe; close it (or use ``with``)."""
+
+    def __init__(self, fetcher, config):
+        self.fetcher = fetcher
+        self.config = config
+        self.workers = int(config.crawl.link_workers)
+        self.per_host = int(config.http.per_host_concurrency)
+        self._lock = threading.Lock()
+        self._outcomes: dict[str, Future] = {}
+        self._pool: HostPool | None = None
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    @property
+    def pool(self) -> HostPool:
+        with self._lock:
+            if self._pool is None:
+                self._pool = HostPool(self.workers, self.per_host)
+                # a checker shared through a run's context is let go, not closed: free its threads then
+                weakref.finalize(self, self._pool.shutdown, False)
+            return self._pool
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown()
+
+    def __enter__(self) -> "LinkChecker":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # --- the API ----------------------------------------------------------------------------
+
+    def check(self, links: list[Link], *, homepage: str | None = None) -> LinkReport:
+        """Judge every link (concurrently) and report the broken and throttled ones."""
+        self.submit(links)
+        return self.report(links, homepage=homepage)
+
+    def submit(self, links: Iterable[Link]) -> None:
+        """Start judging these links' URLs without waiting."""
+        for link in links:
+            self._future(normalize_url(link.url))
+
+    def provide(self, url: str, fetched: Future) -> bool:
+        """Let a fetch already under way (a crawled page, fetched with GET) stand for the check of
+        ``url``. False when the URL was already being checked."""
+        key = normalize_url(url)
+        with self._lock:
+            if key in self._outcomes:
+                return False
+            future: Future = Future()
+            self._outcomes[key] = future
+
+        def done(source: Future) -> None:
+            try:
+                future.set_result(outcome_of(key, source.result()))
+            except BaseException as exc:  # noqa: BLE001
+                future.set_exception(exc)
+
+        fetched.add_done_callback(done)
+        return True
+
+    def outcome(self, url: str) -> LinkOutcome:
+        """The verdict on one URL (checked now if it was not yet)."""
+        key = normalize_url(url)
+        try:
+            return self._future(key).result()
+        except Exception as exc:  # noqa: BLE001 - a bug in a check never makes a link broken
+            return LinkOutcome(url=key, error_kind="internal", error=f"{exc.__class__.__name__}: {exc}")
+
+    def report(self, links: list[Link], *, homepage: str | None = None) -> LinkReport:
+        """Wait for these links' verdicts and build the report."""
+        home = normalize_url(homepage) if homepage else None
+        report = LinkReport()
+        entries: dict[tuple[str, str | None], dict] = {}
+        urls: set[str] = set()
+        for link in links:
+            key = normalize_url(link.url)
+            outcome = self.outcome(key)
+            urls.add(key)
+            report.links_checked += 1
+            if outcome.error_kind is None or outcome.error_kind == "internal":
+                continue
+            on_home = home is not None and normalize_url(link.page) == home
+            entry = entries.get((key, link.post_id))
+            if entry is None:
+                entry = entries[(key, link.post_id)] = {
+                    "page": link.page, "url": link.url, "text": link.text, "tag": link.tag,
+                    "status": outcome.status, "error_kind": outcome.error_kind, "on_homepage": on_home,
+                    "post_id": link.post_id, "post_url": link.post_url, "error": outcome.error,
+                    "occurrences": 0, "_pages": set(),
+                }
+                (report.throttled if outcome.throttled else report.skipped if outcome.skipped
+                 else report.broken).append(entry)
+            elif on_home and not entry["on_homepage"]:
+                entry.update(page=link.page, text=link.text, tag=link.tag, on_homepage=True)
+            if link.page not in entry["_pages"]:
+                entry["_pages"].add(link.page)
+                entry["occurrences"] += 1
+        for entry in entries.values():
+            del entry["_pages"]
+        report.urls_checked = len(urls)
+        return report
+
+    # --- one URL ----------------------------------------------------------------------------
+
+    def _future(self, key: str) -> Future:
+        with self._lock:
+            future = self._outcomes.get(key)
+            if future is not None:
+                return future
+        pool = self.pool
+        with self._lock:
+            future = self._outcomes.get(key)
+            if future is None:
+                future = self._outcomes[key] = pool.submit(host_of(key), self._judge, key)
+            return future
+
+    def _judge(self, url: str) -> LinkOutcome:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return LinkOutcome(url=url, error_kind="invalid_url", error="not an http(s) URL with a host")
+        head = self.fetcher.fetch(url, method="HEAD", max_bytes=0)
+        first = outcome_of(url, head)
+        if first.error_kind is None or first.throttled or first.error_kind in FINAL_ERRORS:
+            return first
+        # HEAD refused (405/403/501), or failed in a way GET might not: GET decides, body unread.
+        retries = 0 if head.error_kind == "timeout" else None
+        get = self.fetcher.fetch(url, method="GET", max_bytes=0, retries=retries)
+        return outcome_of(url, get)

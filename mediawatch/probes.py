@@ -1,0 +1,68 @@
+"""Availability probes: one GET of every active website's home page, stored as ``Probe`` rows.
+
+A probe succeeds when the home page answers < 400 and arrives whole within
+``http.timeout_seconds`` (19号: 15 s). It is one request, not retried: the ``unavailable`` rule
+counts failed probes over a window, so a retry would hide exactly what it measures.
+
+The canary (``canary.urls``) is checked first; when it fails, our own network is suspect and the
+probes are stored with ``network_ok=False`` (kept, never counted). Each probe run is also
+recorded as a ``CheckRun`` of kind ``probe`` (status ``done``, or ``degraded`` when the canary failed).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+
+from sqlalchemy import select
+
+from mediawatch import clock
+from mediawatch.canary import check_canary
+from mediawatch.store import Store
+from mediawatch.store.models import Account, CheckRun, Probe
+
+
+def probe_one(fetcher, url: str, timeout: float) -> dict:
+    started = clock.monotonic()
+    result = fetcher.fetch(url, retries=0, timeout=timeout)
+    elapsed = clock.monotonic() - started
+    error_kind = result.error_kind
+    if error_kind is None and (result.status is None or result.status >= 400):
+        error_kind = "http"
+    if error_kind is None and elapsed > timeout:
+        error_kind = "timeout"
+    return {"ok": error_kind is None, "status": result.status, "elapsed_ms": round(elapsed * 1000, 1),
+            "error_kind": error_kind,
+            "error": result.error or (f"HTTP {result.status}" if error_kind == "http" else None)}
+
+
+def run_probes(store: Store, config, now: datetime, fetcher) -> dict:
+    """Probe every active website once; returns a summary {probes, failed, network_ok, canary, run_id}."""
+    with store.session() as session:
+        sites = [(a.id, a.account_id, a.url) for a in session.scalars(
+            select(Account).where(Account.platform == "website", Account.active.is_(True),
+                                  Account.status == "active").order_by(Account.id)) if a.url]
+        run = CheckRun(kind="probe", as_of=now, started_at=clock.now(), status="running",
+                       scope={"accounts": [s[1] for s in sites]}, stats={})
+        session.add(run)
+        session.flush()
+        run_id = run.id
+    canary = check_canary(config, fetcher)
+    timeout = float(config.http.timeout_seconds)
+    workers = max(1, min(len(sites), int(config.crawl.link_workers)))
+    outcomes: list[dict] = []
+    if sites:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="probe") as pool:
+            outcomes = list(pool.map(lambda site: probe_one(fetcher, site[2], timeout), sites))
+    failed = sum(1 for o in outcomes if not o["ok"])
+    with store.session() as session:
+        for (pk, _account_id, _url), outcome in zip(sites, outcomes):
+            session.add(Probe(account_pk=pk, at=now, network_ok=canary.ok, **outcome))
+        run = session.get(CheckRun, run_id)
+        run.status = "done" if canary.ok else "degraded"
+        run.finished_at = clock.now()
+        run.stats = {"probes": len(outcomes), "failed": failed, "network_ok": canary.ok}
+        run.message = None if canary.ok else canary.describe()
+    return {"run_id": run_id, "probes": len(outcomes), "failed": failed, "network_ok": canary.ok,
+            "canary": canary.describe(),
+            "results": [{"account_id": a, "url": u, **o} for (_pk, a, u), o in zip(sites, outcomes)]}
