@@ -94,7 +94,7 @@ def load_dictionary(path: Path | str) -> list[TypoEntry]:
 
 
 def default_dictionary() -> list[TypoEntry]:
-    text = resources.files("mediawatch.data").joinpath(DEFAULT_DICTIONARY).read_text(encoding="utf-8")
+    text = resources.files("mediawatch").joinpath("data", DEFAULT_DICTIONARY).read_text(encoding="utf-8")
     return _read_dictionary(text, f"mediawatch/data/{DEFAULT_DICTIONARY}")
 
 

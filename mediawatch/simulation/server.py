@@ -9,7 +9,12 @@ Routes map a path (exact, or a prefix ending in ``*``) to a ``Reply`` or to a fu
         server.route("/down", Reply(status=503))
         server.url("/")      # -> "http://127.0.0.1:PORT/"
 
-Every request is logged in ``server.requests`` (method, path, headers) for assertions.
+Every request is logged in ``server.requests`` (method, path, headers, and ``sent_bytes``: body
+bytes actually written to the socket) for assertions.
+
+More faults and knobs: ``fault="drip"`` sends the body one byte every ``drip_interval`` seconds;
+``Reply(chunked=True)`` uses chunked transfer encoding; ``server.latency`` delays every answer
+(a simulated network); ``LocalServer(log_requests=False)`` keeps no request log (benchmarks).
 """
 
 from __future__ import annotations
@@ -30,11 +35,13 @@ class Reply:
     body: bytes | str = b""
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
-    fault: str | None = None  # reset | hang | drop
+    fault: str | None = None  # reset | hang | drop | drip
     delay: float = 0.0  # seconds before answering
     hang_seconds: float = 30.0
     # for large bodies: send this many bytes of filler after ``body`` without building them in memory
     filler_bytes: int = 0
+    chunked: bool = False
+    drip_interval: float = 0.2
 
 
 @dataclass
@@ -44,6 +51,7 @@ class Request:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes
+    sent_bytes: int = 0
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         values = self.query.get(name)
@@ -60,7 +68,9 @@ class _Server(ThreadingHTTPServer):
 
 
 class LocalServer:
-    def __init__(self, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, *, log_requests: bool = True):
+        self.log_requests = log_requests
+        self.latency = 0.0  # seconds added before every answer
         self.routes: dict[str, Reply | Handler] = {}
         self.prefixes: list[tuple[str, Reply | Handler]] = []
         self.requests: list[Request] = []
@@ -139,12 +149,13 @@ class LocalServer:
                 length = int(self.headers.get("content-length") or 0)
                 body = self.rfile.read(length) if length else b""
                 request = Request(self.command, parts.path, parse_qs(parts.query), dict(self.headers.items()), body)
-                with server._lock:
-                    server.requests.append(request)
+                if server.log_requests:
+                    with server._lock:
+                        server.requests.append(request)
                 target = server._resolve(parts.path)
                 reply = target(request) if callable(target) else target
-                if reply.delay:
-                    time.sleep(reply.delay)
+                if reply.delay or server.latency:
+                    time.sleep(reply.delay + server.latency)
                 if reply.fault == "reset":
                     self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                     self.connection.close()
@@ -161,22 +172,42 @@ class LocalServer:
                 payload = reply.body.encode("utf-8") if isinstance(reply.body, str) else reply.body
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)
-                self.send_header("Content-Length", str(len(payload) + reply.filler_bytes))
+                if reply.chunked:
+                    self.send_header("Transfer-Encoding", "chunked")
+                else:
+                    self.send_header("Content-Length", str(len(payload) + reply.filler_bytes))
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
                 if self.command == "HEAD":
                     return
                 try:
-                    self.wfile.write(payload)
-                    remaining = reply.filler_bytes
-                    block = b"\0" * 65536
-                    while remaining > 0 and not server._stopping.is_set():
-                        chunk = block[:min(remaining, len(block))]
-                        self.wfile.write(chunk)
-                        remaining -= len(chunk)
-                except (BrokenPipeError, ConnectionResetError):
+                    self._write_body(reply, payload, request)
+                except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
                     self.close_connection = True
+
+            def _send(self, data: bytes, request: Request, chunked: bool) -> None:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data) if chunked else data)
+                request.sent_bytes += len(data)
+
+            def _write_body(self, reply: Reply, payload: bytes, request: Request) -> None:
+                if reply.fault == "drip":
+                    for i in range(len(payload)):
+                        if server._stopping.wait(reply.drip_interval):
+                            return
+                        self._send(payload[i:i + 1], request, reply.chunked)
+                        self.wfile.flush()
+                else:
+                    for start in range(0, len(payload), 65536):
+                        self._send(payload[start:start + 65536], request, reply.chunked)
+                remaining = reply.filler_bytes
+                block = b"\0" * 65536
+                while remaining > 0 and not server._stopping.is_set():
+                    chunk = block[:min(remaining, len(block))]
+                    self._send(chunk, request, reply.chunked)
+                    remaining -= len(chunk)
+                if reply.chunked:
+                    self.wfile.write(b"0\r\n\r\n")
 
             do_GET = do_HEAD = do_POST = _serve
 
