@@ -23,7 +23,6 @@ only those already ``sent``, so a notice that was rendered, or whose send failed
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -62,7 +61,7 @@ class Item:
     opened_at: datetime
     deadline: datetime | None
     overdue: bool
-    days_overdue: int | None
+    days_overdue: int | None  # calendar days past the deadline's date (0: it passed today)
     days_left: int | None
     kinds: list[str] = field(default_factory=list)
 
@@ -147,15 +146,14 @@ def recipients_of(account: Account, config: Config) -> tuple[list[str], bool]:
     return [config.office.email.strip() or NO_RECIPIENT], True
 
 
-def _days_ceil(earlier: datetime, later: datetime) -> int:
-    return max(0, math.ceil(clock.days_between(earlier, later) - 1e-9))
+def _local_days(earlier: datetime, later: datetime) -> int:
+    """Calendar days between two instants, as dates in Asia/Shanghai (what a reader counts)."""
+    return (clock.local(later).date() - clock.local(earlier).date()).days
 
 
 def _item(warning: Warning, account: Account, now: datetime) -> Item:
     overdue = warning.deadline is not None and warning.deadline < now
-    days_left = None
-    if warning.deadline is not None and not overdue:
-        days_left = (clock.local(warning.deadline).date() - clock.local(now).date()).days
+    days_left = _local_days(now, warning.deadline) if warning.deadline is not None and not overdue else None
     return Item(
         warning_id=warning.id, rule=warning.rule, rule_title=rule_title(warning.rule),
         source=None if warning.source == OWN_SOURCE else warning.source, external_id=warning.external_id,
@@ -164,7 +162,7 @@ def _item(warning: Warning, account: Account, now: datetime) -> Item:
         platform_title=PLATFORM_TITLES.get(account.platform, account.platform),
         url=account.url or account.feed_url, owner_unit=account.owner_unit,
         opened_at=warning.opened_at, deadline=warning.deadline, overdue=overdue,
-        days_overdue=_days_ceil(warning.deadline, now) if overdue else None, days_left=days_left,
+        days_overdue=_local_days(warning.deadline, now) if overdue else None, days_left=days_left,
     )
 
 

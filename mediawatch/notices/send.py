@@ -87,15 +87,18 @@ class NoticeReport:
         return [o for o in self.outcomes if o.status == "failed"]
 
     def summary(self) -> str:
+        return "notices: " + str(self)
+
+    def __str__(self) -> str:
         if not self.outcomes:
-            return "notices: nothing new or overdue to notify"
+            return "nothing new or overdue to notify"
         parts = [f"{len(self.outcomes)} notices in {self.folder}"]
         if self.sending:
             parts.append(f"{self.sent} sent" + (f" ({self.retried} after an earlier failure)" if self.retried else ""))
             parts.append(f"{self.failed} failed")
         if self.rendered:
             parts.append(f"{self.rendered} written to files only")
-        return "notices: " + ", ".join(parts)
+        return ", ".join(parts)
 
 
 class Mailer:

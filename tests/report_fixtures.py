@@ -1,0 +1,72 @@
+"""Rows for notice and bulletin tests, inserted directly through the store (no checks run)."""
+
+from __future__ import annotations
+
+import socket
+from datetime import datetime, timedelta
+
+from mediawatch import clock
+from mediawatch.store.models import Account, AccountCheck, CheckRun, ClosureDecision, Warning, WarningEvent
+
+T = clock.SHANGHAI
+
+
+def at(text: str) -> datetime:
+    """A local (Asia/Shanghai) time from ``YYYY-MM-DD`` or ``YYYY-MM-DD HH:MM``."""
+    return clock.parse_datetime(text.replace(" ", "T"))
+
+
+def account(session, account_id: str, platform: str, name: str, owner_unit: str, *, email: str | None = None,
+            created: str = "2025-01-01", active: bool = True, status: str = "active", url: str | None = None) -> Account:
+    row = Account(account_id=account_id, platform=platform, name=name, owner_unit=owner_unit, contact_email=email,
+                  url=url or (f"https://{account_id}.example.gov.cn/" if platform == "website" else None),
+                  platform_id=account_id if platform != "website" else None, active=active, status=status,
+                  created_at=at(created), updated_at=at(created))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def warning(session, acct: Account, rule: str, opened: str, *, resolved: str | None = None,
+            revoked: str | None = None, deadline_days: int = 10, evidence: dict | None = None, message: str = "",
+            source: str = "mediawatch", external_id: str | None = None) -> Warning:
+    opened_at = at(opened)
+    status = "revoked" if revoked else "resolved" if resolved else "open"
+    row = Warning(account_pk=acct.id, rule=rule, status=status, opened_at=opened_at,
+                  resolved_at=at(resolved) if resolved else None, revoked_at=at(revoked) if revoked else None,
+                  deadline=opened_at + timedelta(days=deadline_days), message=message or f"{rule} 问题",
+                  evidence=evidence or {}, source=source, external_id=external_id, updated_at=opened_at)
+    session.add(row)
+    session.flush()
+    session.add(WarningEvent(warning_id=row.id, at=opened_at, kind="opened" if source == "mediawatch" else "imported",
+                             actor="mediawatch", reason=row.message, data={}))
+    return row
+
+
+def run(session, as_of: str, *, status: str = "done", kind: str = "check") -> CheckRun:
+    when = at(as_of)
+    row = CheckRun(kind=kind, as_of=when, started_at=when, finished_at=when + timedelta(minutes=30), status=status,
+                   scope={}, stats={})
+    session.add(row)
+    session.flush()
+    return row
+
+
+def check(session, check_run: CheckRun, acct: Account, outcome: str = "ok") -> AccountCheck:
+    row = AccountCheck(run_id=check_run.id, account_pk=acct.id, as_of=check_run.as_of, checked_at=check_run.as_of,
+                       outcome=outcome, failure=None if outcome == "ok" else "blocked", network_failure=False,
+                       evaluated_at=check_run.as_of, verdicts={})
+    session.add(row)
+    return row
+
+
+def decision(session, acct: Account, decision: str, reason: str, when: str) -> ClosureDecision:
+    row = ClosureDecision(account_pk=acct.id, decision=decision, reason=reason, actor="office", decided_at=at(when))
+    session.add(row)
+    return row
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
