@@ -124,10 +124,22 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "delay_seconds": Key(5.0, "pause between requests to the platform (with jitter)"),
         "max_requests_per_run": Key(0, "cap on platform requests in one run; 0 = no cap"),
         "lookback_days": Key(30, "posts of this many days are fetched (paging)"),
+        "user_agent": Key(
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+            "Version/17.5 Mobile/15E148 Safari/604.1",
+            "m.weibo.cn answers mobile browsers; the User-Agent sent to the platform (not to linked sites)"),
+        "concurrency": Key(1, "requests in flight at once to one platform host (1: one at a time)"),
+        "max_pages": Key(10, "pages of the timeline read per account at most, whatever lookback_days says"),
+        "stop_after_blocks": Key(3, "after this many blocked answers in a row, the run stops asking the platform; 0 = never"),
     },
     "wechat": {
         "delay_seconds": Key(5.0, "pause between requests to one feed host (with jitter)"),
         "fetch_articles": Key(True, "open recent article pages (publish time, deleted/blocked articles)"),
+        "max_articles_per_account": Key(10, "recent article pages opened per account and check at most"),
+        "lookback_days": Key(30, "posts of this many days are read from the feed, JSON or CSV"),
+        "concurrency": Key(1, "requests in flight at once to one feed or article host (1: one at a time)"),
+        "max_requests_per_run": Key(0, "cap on feed and article requests in one run; 0 = no cap"),
+        "stop_after_blocks": Key(3, "after this many blocked answers in a row from one host, the run stops asking it; 0 = never"),
     },
     "schedule": {
         "daily_check_time": Key("02:00", "local time the daily check starts (日清日结)"),
