@@ -38,6 +38,7 @@ from mediawatch.config import Config
 
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 RETRIED_ERRORS = ("timeout", "reset", "network", "dns")
+NEVER_RETRIED = (501, 505)  # "not implemented": asking again changes nothing
 CHUNK = 65536
 
 
@@ -271,7 +272,7 @@ class Fetcher:
             result.status, result.headers = status, response.headers
             result.content, result.truncated, result.body_read = body, truncated, wanted
             result.retry_after = _retry_after(response.headers.get("retry-after")) if status in (429, 503) else None
-            if attempt <= tries and (status >= 500 or status == 429):
+            if attempt <= tries and (status == 429 or (status >= 500 and status not in NEVER_RETRIED)):
                 wait = result.retry_after
                 if wait is None:
                     wait = self.backoff * (2 ** (attempt - 1))

@@ -432,6 +432,7 @@ class LinkChecker:
         if first.error_kind is None or first.throttled or first.error_kind in FINAL_ERRORS:
             return first
         # HEAD refused (405/403/501), or failed in a way GET might not: GET decides, body unread.
-        retries = 0 if head.error_kind == "timeout" else None
+        # HEAD was already retried where retrying helps (timeouts, 5xx): GET confirms once
+        retries = 0 if head.error_kind == "timeout" or (head.status or 0) >= 500 else None
         get = self.fetcher.fetch(url, method="GET", max_bytes=0, retries=retries)
         return outcome_of(url, get)
