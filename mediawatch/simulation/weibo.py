@@ -21,7 +21,8 @@ Routes (all on the server's base URL, as ``weibo.api_base`` and ``weibo.visitor_
                                        a timeline page (10 posts; pinned first on page 1; card_type 9,
                                        some wrapped in card_type 11 ``card_group``); without ``containerid``:
                                        the profile (``data.userInfo``, ``tabsInfo``). No accepted SUB: HTTP 432
-                                       (or ``visitor_answer`` = "redirect" → 302 to /visitor/visitor, "ok-100")
+                                       (or ``visitor_answer`` = "redirect" → 302 to /visitor/visitor, "ok-100");
+                                       ``paging = "page"`` announces ``cardlistInfo.page`` instead of ``since_id``
     GET  /rsshub/weibo/user/UID        RSS 2.0 titled ``<name>的微博`` (RSSHub's weibo/user route shape)
     GET  /sorry                        the "account unavailable" page a gone account redirects to
 
@@ -80,6 +81,13 @@ class Cadence:
     link: str | None = None  # every ``link_every``-th generated post links here
     link_every: int = 0
     text: str = "{name}今日政务信息发布（第{n}期）"
+
+    def at(self, k: int, now: datetime) -> datetime | None:
+        """The time of generated post ``k`` (None when it falls silent, after ``stop`` or after now)."""
+        at = self.start + k * timedelta(hours=self.every_hours)
+        if k < 0 or at > now or (self.stop and at > self.stop) or any(a <= at < b for a, b in self.silent):
+            return None
+        return at
 
     def times_desc(self, now: datetime) -> Iterator[tuple[int, datetime]]:
         end = min(now, self.stop) if self.stop else now
@@ -144,6 +152,7 @@ class WeiboSimulation:
         self.fault: str | None = None
         self.visitor_fault: str | None = None
         self.visitor_answer = "432"  # what a request without an accepted SUB gets: 432 | redirect | ok-100
+        self.paging = "since_id"  # how the next page is announced: since_id (current API) | page (older)
         self._now: datetime | None = None
         self._lock = threading.Lock()
         self._issued: set[str] = set()
@@ -264,7 +273,9 @@ class WeiboSimulation:
             posts[1:3] = [{"card_type": 11, "itemid": "", "card_group": posts[1:3], "show_type": 0}]
         cards += posts
         info = {"containerid": f"107603{account.uid}", "v_p": 42, "show_style": 1, "total": len(shown)}
-        if more:
+        if more and self.paging == "page":
+            info["page"] = max(page, 1) + 1
+        elif more:
             info["since_id"] = int(more[0][0].id)
         return _json({"ok": 1, "data": {"cardlistInfo": info, "cards": cards, "scheme": "sinaweibo://cardlist?"
                                         f"containerid=107603{account.uid}", "showAppTips": 0}})
@@ -325,7 +336,7 @@ class WeiboSimulation:
             return _rsshub_error(f'FetchError: [GET] "https://m.weibo.cn/api/container/getIndex?type=uid&value={uid}": '
                                  f"Response code {code}")
         if account is None or account.state != "ok" and account.state != "empty":
-            text = GONE_TEXT.get(account.state if account else "missing", "用户不存在")
+            text = GONE_TEXT.get(account.state.removesuffix("_link") if account else "missing", GONE_TEXT["missing"])
             return _rsshub_error(f"Error Message: {text}")
         now = self.now()
         ordinary = [p for p, _ in islice(account.timeline(now), 20)]

@@ -90,12 +90,16 @@ class WeiboApiSource:
             dated = [p.at for p in new if not p.pinned and p.at is not None]
             if not new or (dated and min(dated) < cutoff):
                 break
-            info = answer.data.get("cardlistInfo") or {}
-            next_since = str(info.get("since_id") or "") if isinstance(info, dict) else ""
-            if next_since and next_since == since_id:
-                break
-            since_id = next_since or None
-            page += 1
+            info = answer.data.get("cardlistInfo")
+            info = info if isinstance(info, dict) else {}
+            next_since = str(info.get("since_id") or "")
+            next_page = info.get("page")
+            if next_since and next_since != since_id:
+                since_id = next_since  # the current API: since_id of the next page's first post
+            elif not next_since and isinstance(next_page, int) and next_page > page:
+                since_id, page = None, next_page  # older responses: the next page's number
+            else:
+                break  # no next page
         else:
             result.notes.append(f"stopped after weibo.max_pages = {conf.max_pages} pages")
         result.profile = self._profile(reader, api, uid, user_info, post_user)
