@@ -92,3 +92,20 @@ def test_http_errors_from_the_export_url(home, server):
     assert _check(home, server.url("/export.csv"))["posts"].error_kind == "http"
     server.route("/export.csv", Reply(status=418))
     assert _check(home, server.url("/export.csv"))["posts"].error_kind == "blocked"
+
+
+def test_a_shared_export_is_fetched_once_per_run(home, server):
+    sim = WechatSimulation(server)
+    sim.set_now(NOW)
+    for key in ("a", "b", "c"):
+        sim.add(SimWechatAccount(key, key, articles=[SimArticle(at=at(days=1), title=key)]))
+    ctx = context(home, overrides=NO_ARTICLES)
+    for key in ("a", "b", "c"):
+        spec = wechat_spec(account_id=key, source="posts_csv", source_url=sim.csv_url())
+        run_ctx = context(home, overrides=NO_ARTICLES, fetcher=ctx.fetcher)  # the runner: one context per account
+        assert by_kind(WechatChecker().check(spec, run_ctx))["posts"].data["count_7d"] == 1
+    assert server.count("/exports/posts.csv") == 1
+    context_of_next_run = context(home, overrides=NO_ARTICLES)
+    by_kind(WechatChecker().check(wechat_spec(account_id="a", source="posts_csv", source_url=sim.csv_url()),
+                                  context_of_next_run))
+    assert server.count("/exports/posts.csv") == 2

@@ -268,3 +268,59 @@ def test_sinaurl_wrapper_is_decoded():
             "<a href='/n/XX发布'>@XX发布</a><a href=\"https://m.weibo.cn/search?containerid=1\">#话题#</a>"
             '<a href="http://t.cn/A6abc">短链</a>')
     assert [link.url for link in links_in(html)] == [target, "http://t.cn/A6abc"]
+
+
+def test_ok_1_without_post_cards_is_an_account_without_posts(home, sim, server):
+    sim.add(SimWeiboAccount(UID, "XX发布"))  # state ok, but nothing ever posted
+    obs, _ = check(home, sim)
+    assert obs["posts"].ok and obs["posts"].data["no_posts"] is True
+    assert obs["profile"].data["screen_name"] == "XX发布"  # asked separately: no post carried the user
+
+
+def test_requests_to_the_platform_are_spaced(home, sim):
+    import time
+
+    sim.add(SimWeiboAccount(UID, "XX发布", cadence=Cadence(start=at(days=40), every_hours=24)))
+    started = time.monotonic()
+    obs, _ = check(home, sim, overrides={"weibo": {"delay_seconds": 0.15}})
+    elapsed = time.monotonic() - started
+    # visitor cookie and 4 pages share one host here: 4 pauses of 0.15 s at least (plus jitter)
+    assert obs["posts"].data["pages"] == 4
+    assert elapsed >= 4 * 0.15
+
+
+def test_one_request_at_a_time_per_platform_host(home, sim, server):
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    in_flight, most = [0], [0]
+    lock = threading.Lock()
+    answer = server.routes["/api/container/getIndex"]
+
+    def slow(request):
+        with lock:
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+        time.sleep(0.05)
+        try:
+            return answer(request)
+        finally:
+            with lock:
+                in_flight[0] -= 1
+
+    server.route("/api/container/getIndex", slow)
+    uids = [str(9900000010 + n) for n in range(6)]
+    for uid in uids:
+        sim.add(SimWeiboAccount(uid, uid, posts=[SimPost(at=at(days=1), text="x")]))
+    first = context(home, overrides=sim.config_overrides())
+
+    def one(uid):
+        ctx = context(home, overrides=sim.config_overrides(), fetcher=first.fetcher)
+        return WeiboChecker().check(weibo_spec(uid), ctx)
+
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(one, uids))
+    assert all(by_kind(r)["posts"].ok for r in results)
+    assert most[0] == 1
+    assert server.count("/visitor/genvisitor2") == 1

@@ -57,6 +57,7 @@ def test_weibo_check_from_the_command_line(cli, home, server):
     cli("accounts", "import", str(home / "accounts.csv"))
     out = cli("check", "--platform", "weibo", now=NOW_ARG).stdout
     assert "check_failed w-blocked: blocked: HTTP 418" in out
+    assert server.count("/visitor/genvisitor2") == 1  # one visitor cookie for the whole run
     rows = json.loads(cli("warnings", "--status", "all", "--format", "json", now=NOW_ARG).stdout)
     got = sorted((r["account_id"], r["rule"]) for r in rows)
     assert got == [

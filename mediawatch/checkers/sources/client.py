@@ -118,10 +118,14 @@ class PlatformClient:
     @property
     def session_lock(self) -> threading.Lock:
         """Serialises session set-up (one visitor-cookie flow at a time per run)."""
+        return self.lock_for("__session__")
+
+    def lock_for(self, name: str) -> threading.Lock:
+        """A run-wide lock for ``name`` (one fetch of a shared document at a time)."""
         with self.state.lock:
-            lock = self.state.values.get(f"{self.platform}.__lock__")
+            lock = self.state.values.get(f"{self.platform}.__lock__.{name}")
             if lock is None:
-                lock = self.state.values[f"{self.platform}.__lock__"] = threading.Lock()
+                lock = self.state.values[f"{self.platform}.__lock__.{name}"] = threading.Lock()
             return lock
 
     # --- plumbing ---------------------------------------------------------------------------

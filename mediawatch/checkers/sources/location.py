@@ -1,7 +1,8 @@
 """Reading a ``source_url``: an http(s) URL (through the platform client) or a file the owner exported.
 
 A relative path is read from the home folder (where ``mediawatch.toml`` lives), so an office can
-keep its exports next to its configuration.
+keep its exports next to its configuration. A document that lists many accounts (``shared``) is
+read once per run and kept for the run's other accounts.
 """
 
 from __future__ import annotations
@@ -34,7 +35,18 @@ def suffix(location: str) -> str:
     return Path(unquote(path)).suffix.lower()
 
 
-def load(location: str, ctx: CheckContext, client: PlatformClient, *, accept: str = "*/*") -> Loaded:
+def load(location: str, ctx: CheckContext, client: PlatformClient, *, accept: str = "*/*",
+         shared: bool = False) -> Loaded:
+    """``shared``: the document lists many accounts (a provincial CSV); read it once per run, not per account."""
+    if shared:
+        key = f"location:{location}"
+        with client.lock_for(key):
+            cached = client.session_value(key)
+            if cached is None:
+                cached = load(location, ctx, client, accept=accept)
+                if not cached.error_kind and (cached.result is None or (cached.result.status or 0) < 400):
+                    client.set_session_value(key, cached)
+            return cached
     if is_url(location):
         result = client.fetch(location, headers={"Accept": accept})
         if result.error_kind:

@@ -30,7 +30,7 @@ class PostsCsvSource:
         location = account.source_url or ""
         if not location:
             return SourceResult.failed(self.name, "invalid_url", "no source_url for this account")
-        loaded = load(location, ctx, client, accept="text/csv, text/plain;q=0.9, */*;q=0.5")
+        loaded = load(location, ctx, client, accept="text/csv, text/plain;q=0.9, */*;q=0.5", shared=True)
         if loaded.error_kind:
             return SourceResult.failed(self.name, loaded.error_kind, loaded.error or "", location)
         status = loaded.result.status if loaded.result is not None else 200

@@ -102,6 +102,8 @@ class WeiboApiSource:
                 break  # no next page
         else:
             result.notes.append(f"stopped after weibo.max_pages = {conf.max_pages} pages")
+        if not result.posts and result.complete:
+            result.no_posts = True  # ok: 1 without a single post card says the same as 这里还没有内容
         result.profile = self._profile(reader, api, uid, user_info, post_user)
         if result.profile.gone:
             return SourceResult.gone(self.name, result.profile.gone_reason or "removed", result.profile.detail or "",
