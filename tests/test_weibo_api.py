@@ -151,6 +151,7 @@ def test_paging_stops_at_max_pages(home, sim, server):
     obs, _ = check(home, sim, overrides={"weibo": {"max_pages": 3}})
     assert obs["posts"].data["pages"] == 3
     assert obs["posts"].data["count_7d"] == 30
+    assert obs["posts"].data["complete"] is False
     assert any("max_pages" in note for note in obs["posts"].data["notes"])
 
 

@@ -101,7 +101,8 @@ class WeiboApiSource:
             else:
                 break  # no next page
         else:
-            result.notes.append(f"stopped after weibo.max_pages = {conf.max_pages} pages")
+            result.complete = False
+            result.notes.append(f"stopped after weibo.max_pages = {conf.max_pages} pages, before the lookback was covered")
         if not result.posts and result.complete:
             result.no_posts = True  # ok: 1 without a single post card says the same as 这里还没有内容
         result.profile = self._profile(reader, api, uid, user_info, post_user)
