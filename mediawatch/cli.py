@@ -305,7 +305,13 @@ def notices(app: App, send: bool) -> None:
 @pass_app
 def bulletin(app: App, month: str, out: Path | None) -> None:
     """Write the monthly supervision bulletin (月度通报) and its annex."""
-    raise NotBuilt("mediawatch bulletin")
+    from mediawatch.bulletin import write_bulletin
+
+    result = write_bulletin(app, month, out, now=clock.now())
+    pass_rate = result.figures["pass_rate"]
+    click.echo(f"{result.html}\n{result.xlsx}\n{result.csv}")
+    click.echo(f"{month}: {result.figures['checked']} checked, {result.figures['failing']} failing, "
+               f"pass rate {pass_rate + '%' if pass_rate is not None else 'n/a (no checks this month)'}")
 
 
 @cli.command()

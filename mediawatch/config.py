@@ -159,8 +159,17 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "requirements": Key(
             "各单位要切实履行主办责任，对通报问题立即整改，于{deadline}前将整改情况报区府办。"
             "对1年内预警超过3次的账号，原则上予以关停整改。",
-            "四、工作要求; {deadline} is filled in",
+            "四、工作要求; {deadline} is filled in; a line break starts a new paragraph",
         ),
+        "doc_number": Key("{short_name}通〔{year}〕{month}号",
+                          "document number (文号); {short_name}, {year}, {month} of the bulletin are filled in"),
+        "addressees": Key("各镇人民政府、街道办事处，区政府各部门、各直属单位", "主送: to whom the bulletin is addressed"),
+        "basis": Key(
+            "《国务院办公厅秘书局关于印发政府网站与政务新媒体检查指标、监管工作年度考核指标的通知》（国办秘函〔2019〕19号）"
+            "和本地政府网站与政务新媒体管理有关规定",
+            "依据: the national indicators (国办秘函〔2019〕19号) and the local rules",
+        ),
+        "rectify_days": Key(10, "四、工作要求: owners report their rectification within this many days of the bulletin"),
     },
     "smtp": {
         "host": Key("", "SMTP server; empty: notices are written to files only"),

@@ -70,3 +70,26 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def load_month(store, path) -> dict[str, Account]:
+    """Insert the accounts, check runs, warnings and decisions described by a JSON file (see tests/data/bulletin)."""
+    import json
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    with store.session() as s:
+        accounts = {a["id"]: account(s, a["id"], a["platform"], a["name"], a["unit"], email=a.get("email"),
+                                     created=a.get("created", "2025-01-01"), active=a.get("active", True))
+                    for a in data["accounts"]}
+        for r in data["runs"]:
+            check_run = run(s, r["at"], status=r.get("status", "done"))
+            for outcome, key in (("ok", "ok"), ("check_failed", "failed")):
+                for account_id in r.get(key, []):
+                    check(s, check_run, accounts[account_id], outcome)
+        for w in data["warnings"]:
+            warning(s, accounts[w["account"]], w["rule"], w["opened"], resolved=w.get("resolved"),
+                    revoked=w.get("revoked"), evidence=w.get("evidence"), message=w.get("message", ""),
+                    source=w.get("source", "mediawatch"), external_id=w.get("external_id"))
+        for d in data["decisions"]:
+            decision(s, accounts[d["account"]], d["decision"], d["reason"], d["at"])
+    return accounts

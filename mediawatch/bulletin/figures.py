@@ -1,0 +1,189 @@
+"""The month's figures, from the database for that month alone.
+
+Definitions (a month is the local calendar month, [first day 00:00, next month's first day 00:00)
+in Asia/Shanghai; a check belongs to it by its ``as_of``):
+
+registered (纳入监管)  an account that had any check in the month, or that is in the registry now
+                      (``active``, status ``active``) and was registered before the month ended.
+checked (已检查)       a registered account with at least one check whose outcome is ``ok`` in the month.
+unchecked (未能检查)   registered but not checked (only ``check_failed``: the platform blocked us, our
+                      network was down; or no check at all). Not counted in the 合格率.
+counting warning      a warning, not revoked (revoked ones never count, even for past months), that was
+                      opened in the month, or was open (opened_at <= as_of < resolved_at) at any check of
+                      its account in the month. Imported warnings count like our own.
+failing (不合格)        a checked account with at least one counting warning.
+passing (合格)         checked − failing.
+合格率                 passing / checked, as a percentage rounded half up to 2 decimals; none when
+                      nothing was checked ("本月无检查记录").
+problems (问题)         the counting warnings; a problem type's share is its count / all counting warnings.
+open at month end      not revoked, opened before the end, not resolved before the end.
+overdue at month end   open at month end with a deadline before the end.
+
+Memory stays bounded by one month of checks: warnings are scanned in chunks (``CHUNK`` rows),
+and only those that count or are open at the month end are kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from mediawatch.bulletin.period import Month
+from mediawatch.store.models import Account, AccountCheck, CheckRun, Warning
+
+CHUNK = 20_000
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+NEVER = np.iinfo(np.int64).max
+US = timedelta(microseconds=1)
+
+
+def micros(value: datetime | None) -> int:
+    """An aware datetime as integer microseconds since the epoch (exact); None as 'never'."""
+    return NEVER if value is None else (value - EPOCH) // US
+
+
+def from_micros(value: int) -> datetime | None:
+    return None if value == NEVER or pd.isna(value) else EPOCH + timedelta(microseconds=int(value))
+
+
+def rate(numerator: int, denominator: int) -> str | None:
+    """numerator / denominator as a percentage string rounded half up to 2 decimals ("94.12"); None for 0/0."""
+    if denominator == 0:
+        return None
+    value = (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return str(value)
+
+
+WARNING_COLUMNS = ["id", "account_pk", "rule", "source", "opened_at", "resolved_at", "deadline"]
+
+
+@dataclass
+class MonthStatus:
+    """Who was checked in a month and which warnings count for it."""
+
+    month: Month
+    attempted: set[int]
+    checked: set[int]
+    checks: pd.DataFrame  # account_pk, ok, failed: check counts per account
+    warnings: pd.DataFrame  # WARNING_COLUMNS (micros) + counts, open_end, overdue_end (bools)
+    runs: dict[str, int] = field(default_factory=dict)  # status -> number of check runs
+
+    @property
+    def counting(self) -> pd.DataFrame:
+        return self.warnings[self.warnings["counts"]]
+
+    @property
+    def failing(self) -> set[int]:
+        return set(self.counting["account_pk"].tolist()) & self.checked
+
+    @property
+    def has_checks(self) -> bool:
+        return bool(self.checked)
+
+    def figures(self) -> dict:
+        checked, failing = len(self.checked), len(self.failing)
+        return {"month": self.month.key, "checked": checked, "failing": failing, "passing": checked - failing,
+                "pass_rate": rate(checked - failing, checked)}
+
+
+def _month_runs(month: Month):
+    return select(CheckRun.id).where(CheckRun.as_of >= month.start, CheckRun.as_of < month.end)
+
+
+def _checks(session: Session, month: Month) -> pd.DataFrame:
+    """Every check of the month: account_pk, at (micros), ok."""
+    query = (select(AccountCheck.account_pk, AccountCheck.as_of, AccountCheck.outcome)
+             .where(AccountCheck.run_id.in_(_month_runs(month)),
+                    AccountCheck.as_of >= month.start, AccountCheck.as_of < month.end))
+    pks: list[int] = []
+    ats: list[int] = []
+    oks: list[bool] = []
+    for pk, as_of, outcome in session.execute(query.execution_options(yield_per=CHUNK)):
+        pks.append(pk)
+        ats.append(micros(as_of))
+        oks.append(outcome == "ok")
+    return pd.DataFrame({"account_pk": np.array(pks, dtype=np.int64), "at": np.array(ats, dtype=np.int64),
+                         "ok": np.array(oks, dtype=bool)})
+
+
+def _warning_chunks(session: Session, month: Month):
+    """Warnings not revoked whose open interval meets the month, in DataFrames of CHUNK rows."""
+    query = (select(Warning.id, Warning.account_pk, Warning.rule, Warning.source, Warning.opened_at,
+                    Warning.resolved_at, Warning.deadline)
+             .where(Warning.status != "revoked", Warning.opened_at < month.end,
+                    or_(Warning.resolved_at.is_(None), Warning.resolved_at > month.start)))
+    result = session.execute(query.execution_options(yield_per=CHUNK))
+    for rows in result.partitions(CHUNK):
+        yield pd.DataFrame({
+            "id": np.array([r[0] for r in rows], dtype=np.int64),
+            "account_pk": np.array([r[1] for r in rows], dtype=np.int64),
+            "rule": [r[2] for r in rows],
+            "source": [r[3] for r in rows],
+            "opened_at": np.array([micros(r[4]) for r in rows], dtype=np.int64),
+            "resolved_at": np.array([micros(r[5]) for r in rows], dtype=np.int64),
+            "deadline": np.array([micros(r[6]) for r in rows], dtype=np.int64),
+        })
+
+
+def _flag(frame: pd.DataFrame, checks: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
+    """Add counts / open_end / overdue_end to a chunk of warnings."""
+    frame = frame.copy()
+    frame["lo"] = np.maximum(frame["opened_at"].to_numpy(), start)
+    frame["hi"] = np.minimum(frame["resolved_at"].to_numpy(), end)
+    opened_in_month = (frame["opened_at"] >= start) & (frame["opened_at"] < end)
+    if len(checks):
+        right = checks[["account_pk", "at"]].sort_values("at", kind="stable")
+        merged = pd.merge_asof(frame.sort_values("lo", kind="stable"), right, left_on="lo", right_on="at",
+                               by="account_pk", direction="forward", allow_exact_matches=True)
+        merged = merged.set_index("id").reindex(frame["id"])
+        open_at_check = (merged["at"].notna() & (merged["at"] < merged["hi"])).to_numpy()
+    else:
+        open_at_check = np.zeros(len(frame), dtype=bool)
+    frame["counts"] = opened_in_month.to_numpy() | open_at_check
+    frame["open_end"] = frame["resolved_at"] >= end
+    frame["overdue_end"] = frame["open_end"] & (frame["deadline"] < end)
+    return frame.drop(columns=["lo", "hi"])
+
+
+def month_status(session: Session, month: Month) -> MonthStatus:
+    checks = _checks(session, month)
+    start, end = micros(month.start), micros(month.end)
+    kept = []
+    for chunk in _warning_chunks(session, month):
+        flagged = _flag(chunk, checks, start, end)
+        kept.append(flagged[flagged["counts"] | flagged["open_end"]])
+    columns = WARNING_COLUMNS + ["counts", "open_end", "overdue_end"]
+    warnings = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame(columns=columns)
+    warnings = warnings.sort_values(["account_pk", "opened_at", "id"], kind="stable").reset_index(drop=True)
+    warnings[["counts", "open_end", "overdue_end"]] = warnings[["counts", "open_end", "overdue_end"]].astype(bool)
+    per_account = checks.groupby("account_pk")["ok"].agg(ok="sum", total="count").reset_index()
+    per_account["failed"] = per_account["total"] - per_account["ok"]
+    runs = _run_counts(session, month)
+    return MonthStatus(
+        month=month, attempted=set(checks["account_pk"].tolist()),
+        checked=set(checks.loc[checks["ok"], "account_pk"].tolist()),
+        checks=per_account[["account_pk", "ok", "failed"]], warnings=warnings, runs=runs)
+
+
+def _run_counts(session: Session, month: Month) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for (status,) in session.execute(select(CheckRun.status).where(
+            CheckRun.as_of >= month.start, CheckRun.as_of < month.end, CheckRun.kind == "check")):
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def population(session: Session, month: Month, attempted: set[int]):
+    """The registered accounts of the month (see the module docstring), streamed."""
+    query = select(Account).order_by(Account.owner_unit, Account.account_id)
+    for chunk in session.execute(query.execution_options(yield_per=2000)).scalars().partitions(2000):
+        for account in chunk:
+            if account.id in attempted or (account.active and account.status == "active"
+                                           and account.created_at < month.end):
+                yield account
