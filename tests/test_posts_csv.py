@@ -109,3 +109,18 @@ def test_a_shared_export_is_fetched_once_per_run(home, server):
     by_kind(WechatChecker().check(wechat_spec(account_id="a", source="posts_csv", source_url=sim.csv_url()),
                                   context_of_next_run))
     assert server.count("/exports/posts.csv") == 2
+
+
+def test_an_export_larger_than_the_limit_is_never_read_half(home, server):
+    sim = WechatSimulation(server)
+    sim.set_now(NOW)
+    for n in range(40):
+        sim.add(SimWechatAccount(f"k{n}", f"k{n}", articles=[SimArticle(at=at(days=1), title="标题" * 20)]))
+    ctx = context(home, overrides={"http": {"max_response_bytes": 2000}, **NO_ARTICLES})
+    spec = wechat_spec(account_id="k39", source="posts_csv", source_url=sim.csv_url())
+    obs = by_kind(WechatChecker().check(spec, ctx))
+    # the last account's rows would have been cut off: unknown, not "no posts"
+    assert not obs["posts"].ok and obs["posts"].error_kind == "too_large"
+    assert "max_response_bytes" in obs["posts"].error
+    spec = wechat_spec(account_id="k39", source="posts_csv", source_url=sim.csv_url(keys=["k39"]))
+    assert by_kind(WechatChecker().check(spec, ctx))["posts"].data["count_7d"] == 1

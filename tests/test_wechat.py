@@ -52,7 +52,8 @@ def test_appmsgpublish_from_the_backend_url(home, sim):
     assert obs["posts"].data["latest_post_at"] == clock.iso(at(days=2))
 
 
-@pytest.mark.parametrize("name,kind", [("freq_control.json", "freq_control"), ("session_expired.json", "login_redirect")])
+@pytest.mark.parametrize("name,kind", [("freq_control.json", "freq_control"),
+                                       ("session_expired.json", "login_redirect")])
 def test_backend_refusals_are_check_failed(home, name, kind):
     obs = _check(home, NO_ARTICLES, source_url=str(DATA / name))
     assert [o.ok for o in obs.values()] == [False] * 4
@@ -65,8 +66,8 @@ def test_freq_control_from_the_backend_url(home, sim):
     assert obs["posts"].error_kind == "freq_control" and "200013" in obs["posts"].error
 
 
-@pytest.mark.parametrize("body", ['{"base_resp":{"ret":0},"publish_page":"{\\"total', '[1, 2]', '{"base_resp":{"ret":0}}',
-                                  '{"publish_page": "{\\"publish_list\\": 5}"}'])
+@pytest.mark.parametrize("body", ['{"base_resp":{"ret":0},"publish_page":"{\\"total', '[1, 2]',
+                                  '{"base_resp":{"ret":0}}', '{"publish_page": "{\\"publish_list\\": 5}"}'])
 def test_malformed_lists(home, body):
     (home / "bad.json").write_text(body, encoding="utf-8")
     assert _check(home, NO_ARTICLES, source_url="bad.json")["posts"].error_kind == "malformed"

@@ -201,7 +201,8 @@ def test_visitor_cookie_dance(home, sim, server):
     sim.add(SimWeiboAccount("9900000002", "健康XX", posts=[SimPost(at=at(days=2), text="y")]))
     ctx = context(home, overrides=sim.config_overrides())
     first = by_kind(WeiboChecker().check(weibo_spec(UID), ctx))
-    second = by_kind(WeiboChecker().check(weibo_spec("9900000002", "健康XX"), context(home, overrides=sim.config_overrides(), fetcher=ctx.fetcher)))
+    same_run = context(home, overrides=sim.config_overrides(), fetcher=ctx.fetcher)  # the runner: a context per account
+    second = by_kind(WeiboChecker().check(weibo_spec("9900000002", "健康XX"), same_run))
     assert first["posts"].ok and second["posts"].ok
     assert server.count("/visitor/genvisitor2") == 1  # one visitor cookie serves the whole run
     api = [r for r in server.requests if r.path == "/api/container/getIndex"]
@@ -210,7 +211,8 @@ def test_visitor_cookie_dance(home, sim, server):
                for r in api)
     # the platform forgets the cookie: the next request answers 432, a fresh cookie is fetched once
     sim.expire_cookies()
-    third = by_kind(WeiboChecker().check(weibo_spec(UID), context(home, overrides=sim.config_overrides(), fetcher=ctx.fetcher)))
+    same_run = context(home, overrides=sim.config_overrides(), fetcher=ctx.fetcher)
+    third = by_kind(WeiboChecker().check(weibo_spec(UID), same_run))
     assert third["posts"].ok
     assert server.count("/visitor/genvisitor2") == 2
 

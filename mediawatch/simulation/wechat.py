@@ -19,7 +19,8 @@ Routes:
     GET /feeds/KEY.xml | /feeds/KEY.atom        the account's feed (newest ``feed_items`` posts)
     GET /cgi-bin/appmsgpublish?fakeid=KEY       ``{"base_resp", "publish_page": "<JSON string>"}`` (begin/count)
     GET /exports/KEY.json                       the same list, as an owner's export
-    GET /exports/posts.csv[?encoding=gbk]       account_id, published_at, title, url for every account
+    GET /exports/posts.csv[?encoding=gbk][&keys=a,b]   account_id, published_at, title, url for every account
+                                                (or those keys), ``csv_rows_per_account`` newest rows each
     GET /s/KEY/N                                article page: ``var ct``, ``var nickname``, ``var msg_title``
 
 Accounts (``SimWechatAccount``): ``key`` names the account in URLs (the ``__biz``), ``nickname`` is the
@@ -46,6 +47,7 @@ from email.utils import format_datetime
 from html import escape
 from itertools import islice
 from typing import Iterator
+from urllib.parse import urlencode
 
 from mediawatch import clock
 from mediawatch.clock import SHANGHAI
@@ -112,6 +114,7 @@ class WechatSimulation:
         self.accounts: dict[str, SimWechatAccount] = {}
         self.fault: str | None = None
         self.article_fault: str | None = None
+        self.csv_rows_per_account = 50
         self._now: datetime | None = None
         self._lock = threading.Lock()
         for account in accounts or []:
@@ -142,8 +145,11 @@ class WechatSimulation:
     def api_url(self, key: str) -> str:
         return self.server.url(f"/cgi-bin/appmsgpublish?sub=list&fakeid={key}&begin=0&count=20&type=101_1&f=json")
 
-    def csv_url(self, encoding: str = "utf-8") -> str:
-        return self.server.url("/exports/posts.csv" + ("?encoding=gbk" if encoding.lower() in ("gbk", "gb18030") else ""))
+    def csv_url(self, encoding: str = "utf-8", keys: list[str] | None = None) -> str:
+        """The CSV export of every account (or of ``keys`` only), ``csv_rows_per_account`` newest rows each."""
+        query = [("encoding", "gbk")] if encoding.lower() in ("gbk", "gb18030") else []
+        query += [("keys", ",".join(keys))] if keys else []
+        return self.server.url("/exports/posts.csv" + ("?" + urlencode(query) if query else ""))
 
     def article_url(self, key: str, number: int) -> str:
         return self.server.url(f"/s/{key}/{number}")
@@ -224,7 +230,8 @@ class WechatSimulation:
             info = {"type": 9, "msgid": 2247480000 + a.number, "sent_info": {"time": stamp, "is_send_all": True},
                     "sent_status": {"total": 1, "succ": 1, "fail": 0},
                     "appmsgex": [{"aid": f"2247480{a.number:03d}_1", "appmsgid": 2247480000 + a.number, "itemidx": 1,
-                                  "title": a.title, "digest": a.text[:40], "link": self.article_url(account.key, a.number),
+                                  "title": a.title, "digest": a.text[:40],
+                                  "link": self.article_url(account.key, a.number),
                                   "cover": "https://mmbiz.qpic.cn/sz_mmbiz_jpg/sim/0?wx_fmt=jpeg",
                                   "create_time": stamp, "update_time": stamp, "is_deleted": a.deleted == "deleted",
                                   "copyright_type": 0, "item_show_type": 0}]}
@@ -247,8 +254,10 @@ class WechatSimulation:
     def _csv(self, request: Request) -> Reply:
         now = self.now()
         lines = ["account_id,published_at,title,url"]
-        for account in self.accounts.values():
-            for a in islice(account.timeline(now), 50):
+        keys = [k for k in (request.arg("keys") or "").split(",") if k]
+        accounts = [self.accounts[k] for k in keys if k in self.accounts] if keys else list(self.accounts.values())
+        for account in accounts:
+            for a in islice(account.timeline(now), self.csv_rows_per_account):
                 title = a.title.replace('"', '""')
                 lines.append(f'{account.key},{a.at.astimezone(SHANGHAI):%Y-%m-%d %H:%M:%S},"{title}",'
                              f"{self.article_url(account.key, a.number)}")

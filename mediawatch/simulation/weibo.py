@@ -345,7 +345,8 @@ class WeiboSimulation:
         pinned = [p for p in account.posts if p.pinned and p.at <= now and earliest is not None and p.at > earliest]
         items = pinned + ordinary
         entries = "".join(
-            f"<item><title><![CDATA[{_plain(p.text)[:40]}]]></title><description><![CDATA[{_feed_html(p)}]]></description>"
+            f"<item><title><![CDATA[{_plain(p.text)[:40]}]]></title>"
+            f"<description><![CDATA[{_feed_html(p)}]]></description>"
             f"<pubDate>{format_datetime(p.at.astimezone(SHANGHAI))}</pubDate><guid isPermaLink=\"false\">"
             f"https://weibo.com/{uid}/{p.id}</guid><link>https://weibo.com/{uid}/{p.id}</link></item>" for p in items)
         body = (f'<?xml version="1.0" encoding="UTF-8"?><rss xmlns:atom="http://www.w3.org/2005/Atom" version="2.0">'

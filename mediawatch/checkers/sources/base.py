@@ -57,7 +57,8 @@ class SourceResult:
     posts: list[Post] = field(default_factory=list)
     profile: Profile | None = None
     no_posts: bool = False  # the platform says the account has no posts
-    complete: bool = True  # False: the lookback was not read whole (a later page failed, page cap); counts are lower bounds
+    # False: the lookback was not read whole (a later page failed, the page cap); counts are lower bounds
+    complete: bool = True
     error_kind: str | None = None
     error: str | None = None
     notes: list[str] = field(default_factory=list)

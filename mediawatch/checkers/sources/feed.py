@@ -28,7 +28,8 @@ from mediawatch.clock import SHANGHAI
 ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 NAME_SUFFIXES = ("的微博",)
 _HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
-_CHINESE_DATE = re.compile(r"^(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_CHINESE_DATE = re.compile(r"^(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?"
+                           r"(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 
 
 class FeedSource:

@@ -51,6 +51,9 @@ def load(location: str, ctx: CheckContext, client: PlatformClient, *, accept: st
         result = client.fetch(location, headers={"Accept": accept})
         if result.error_kind:
             return Loaded(result=result, error_kind=result.error_kind, error=result.error)
+        if result.truncated:  # a cut list would silently lose posts (or whole accounts): never read it
+            return Loaded(result=result, error_kind="too_large",
+                          error=f"{location} is larger than http.max_response_bytes ({len(result.content)} bytes read)")
         return Loaded(content=result.content, content_type=result.headers.get("content-type"), result=result)
     path = _local_path(location, ctx)
     try:

@@ -39,8 +39,8 @@ BLOCKED_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p)
     (r"(?i)freq[ _]?control|访问过于频繁|请求过于频繁|操作(?:过于)?频繁|访问太频繁|too many requests", "freq_control"),
     (r"环境异常", "blocked"),
     (r"(?i)captcha|验证码|安全验证|人机验证|滑动验证|请完成验证", "captcha"),
-    (r"(?i)passport\.weibo\.(?:com|cn)/(?:sso|signin|login)|login\.sina\.com\.cn|/signin\b|login\.php|请先登录|登录后(?:查看|访问)",
-     "login_redirect"),
+    (r"(?i)passport\.weibo\.(?:com|cn)/(?:sso|signin|login)|login\.sina\.com\.cn|/signin\b|login\.php"
+     r"|请先登录|登录后(?:查看|访问)", "login_redirect"),
     # feed bridges (RSSHub and similar) relaying the platform's refusal
     (r"(?i)(?:status code|response code)\s*(?:418|432|403)\b|might be blocking our access|anti-?crawl", "blocked"),
 ))

@@ -73,8 +73,8 @@ def read_publish_list(body: Any) -> SourceResult:
     if ret in FREQ_RETS or "freq control" in message:
         return SourceResult.failed(WechatJsonSource.name, "freq_control", f"ret {ret} {message or FREQ_RETS.get(ret)}")
     if ret in LOGIN_RETS:
-        return SourceResult.failed(WechatJsonSource.name, "login_redirect",
-                                   f"ret {ret} {message or LOGIN_RETS[ret]}: the backend session behind this list expired")
+        return SourceResult.failed(WechatJsonSource.name, "login_redirect", f"ret {ret} {message or LOGIN_RETS[ret]}: "
+                                                                            "the backend session behind this list expired")
     if ret != 0:
         return SourceResult.failed(WechatJsonSource.name, "anti_crawl", f"ret {ret} {message}".strip())
     page = body.get("publish_page")

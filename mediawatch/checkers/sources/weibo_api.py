@@ -102,7 +102,8 @@ class WeiboApiSource:
                 break  # no next page
         else:
             result.complete = False
-            result.notes.append(f"stopped after weibo.max_pages = {conf.max_pages} pages, before the lookback was covered")
+            result.notes.append(f"stopped after weibo.max_pages = {conf.max_pages} pages, "
+                                "before the lookback was covered")
         if not result.posts and result.complete:
             result.no_posts = True  # ok: 1 without a single post card says the same as 这里还没有内容
         result.profile = self._profile(reader, api, uid, user_info, post_user)
@@ -247,7 +248,8 @@ def _read_body(body: dict[str, Any]) -> Answer:
                       reason=f"ok: -100, sent to {url or 'a login page'}")
     found = blocked_kind(msg)
     if str(body.get("errno") or "") in FREQ_ERRNOS or (found and found[0] == "freq_control"):
-        return Answer("refused", error_kind="freq_control", reason=f"ok: {ok}, {msg or 'errno ' + str(body.get('errno'))}")
+        said = msg or f"errno {body.get('errno')}"
+        return Answer("refused", error_kind="freq_control", reason=f"ok: {ok}, {said}")
     if found:
         return Answer("refused", error_kind=found[0], reason=f"ok: {ok}, {msg}")
     if url and is_login_url(url):

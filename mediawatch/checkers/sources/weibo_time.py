@@ -20,7 +20,8 @@ from datetime import datetime, timedelta, timezone
 from mediawatch.clock import SHANGHAI
 
 # "Sat Nov 21 10:00:00 +0800 2026", read by hand: strptime's %a/%b follow the process locale.
-_ABSOLUTE = re.compile(r"^[A-Za-z]{3}\s+([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2}):(\d{2})\s+([+-])(\d{2}):?(\d{2})\s+(\d{4})$")
+_ABSOLUTE = re.compile(r"^[A-Za-z]{3}\s+([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2}):(\d{2})\s+"
+                       r"([+-])(\d{2}):?(\d{2})\s+(\d{4})$")
 _MONTHS = {name: i for i, name in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 _AGO = re.compile(r"^(\d+)\s*(秒|分钟|小时|天)前$")
