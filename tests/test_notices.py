@@ -55,8 +55,8 @@ def configure(home, port: int, extra: str = "") -> None:
 
 
 @pytest.fixture
-def app(home, db_url):
-    app = App(home, db_url)
+def app(home, any_db_url):
+    app = App(home, any_db_url)
     yield app
     app.close()
 
@@ -185,7 +185,7 @@ def test_never_sent_twice_and_only_what_is_new(app, home, smtp):
     assert prepare_and_send(app, now=at("2026-12-03 09:00"), send=True).outcomes == []
 
 
-def test_a_failed_send_is_reported_and_retried(app, home, smtp, cli):
+def test_a_failed_send_is_reported_and_retried(app, home, smtp, any_cli):
     controller, inbox = smtp
     configure(home, free_port())  # nothing listens there
     district(app)
@@ -197,7 +197,7 @@ def test_a_failed_send_is_reported_and_retried(app, home, smtp, cli):
         rows = s.scalars(select(NoticeDelivery)).all()
     assert {r.status for r in rows} == {"failed"} and all(r.attempts == 1 and r.last_error for r in rows)
 
-    result = cli("notices", "--send", now="2026-11-23T10:00:00+08:00", expect=1)
+    result = any_cli("notices", "--send", now="2026-11-23T10:00:00+08:00", expect=1)
     assert "could not be sent" in result.stderr and "retried" in result.stderr
 
     (home / "mediawatch.toml").write_text((home / "mediawatch.toml").read_text(encoding="utf-8").replace(
@@ -228,9 +228,9 @@ def test_rendering_first_does_not_stop_a_later_send(app, home, smtp):
     assert sent.sent == 4 and len(inbox.envelopes) == 4
 
 
-def test_no_smtp_host_writes_files_only(cli, home, app):
+def test_no_smtp_host_writes_files_only(any_cli, home, app):
     district(app)
-    result = cli("notices", "--send", now="2026-11-23T09:00:00+08:00")
+    result = any_cli("notices", "--send", now="2026-11-23T09:00:00+08:00")
     assert "smtp.host is not set" in result.stderr
     assert "written to files only" in result.stdout
     files = sorted((home / "reports" / "notices" / "2026-11-23").glob("*.txt"))
