@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Callable
 
 from mediawatch.checkers.base import AccountSpec, CheckContext, Checker, Observation
@@ -29,14 +30,19 @@ def platforms() -> list[str]:
 
 
 _loaded = False
+_load_lock = threading.Lock()
 
 
 def _load_builtin() -> None:
-    """Register the built-in checkers (each module that exists registers itself here)."""
+    """Register the built-in checkers once (thread-safe: runs call this from worker threads)."""
     global _loaded
-    if _loaded:
-        return
-    _loaded = True
+    with _load_lock:
+        if not _loaded:
+            _register_builtin()
+            _loaded = True
+
+
+def _register_builtin() -> None:
     import importlib
 
     for platform, module, name in (
