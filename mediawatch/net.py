@@ -272,16 +272,28 @@ class Fetcher:
             result.status, result.headers = status, response.headers
             result.content, result.truncated, result.body_read = body, truncated, wanted
             result.retry_after = _retry_after(response.headers.get("retry-after")) if status in (429, 503) else None
-            if attempt <= tries and (status == 429 or (status >= 500 and status not in NEVER_RETRIED)):
-                wait = result.retry_after
-                if wait is None:
-                    wait = self.backoff * (2 ** (attempt - 1))
-                if wait <= self.max_retry_after:
-                    clock.sleep(wait)
-                    continue
+            wait = self.retry_wait(result, attempt, tries)
+            if wait is not None:
+                clock.sleep(wait)
+                continue
             result.elapsed = clock.monotonic() - started
             result.attempts = attempt
             return result
+
+    def retry_wait(self, result: FetchResult, attempt: int, retries: int | None = None) -> float | None:
+        """Seconds to wait before trying again after ``attempt`` (1-based) gave ``result``; None: do
+        not try again. The policy ``fetch`` applies itself, for callers that retry without blocking a
+        thread (the link checker schedules the next attempt instead of sleeping)."""
+        tries = self.retries if retries is None else retries
+        if attempt > tries:
+            return None
+        if result.error_kind is not None:
+            return self.backoff * (2 ** (attempt - 1)) if result.error_kind in RETRIED_ERRORS else None
+        status = result.status or 0
+        if status == 429 or (status >= 500 and status not in NEVER_RETRIED):
+            wait = result.retry_after if result.retry_after is not None else self.backoff * (2 ** (attempt - 1))
+            return wait if wait <= self.max_retry_after else None
+        return None
 
     def get(self, url: str, **kwargs: Any) -> FetchResult:
         return self.fetch(url, **kwargs)

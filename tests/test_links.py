@@ -221,3 +221,18 @@ def test_per_host_concurrency_is_respected(server):
     with LinkChecker(Fetcher(config), config) as checker:
         report = checker.check([Link(server.url(f"/p/{i}"), page="x") for i in range(24)])
     assert report.broken == [] and peak[0] == 3
+
+
+def test_a_retrying_link_holds_no_worker(server):
+    server.route("/fail", Reply(status=502))
+    server.route("/ok/*", Reply(body=b"ok"))
+    config = config_mod.defaults().with_overrides({
+        "http": {"allow_private_addresses": True, "retries": 2, "backoff_seconds": 0.3, "per_host_concurrency": 1},
+        "crawl": {"link_workers": 1}})
+    links = [Link(server.url("/fail"), page="p")] + [Link(server.url(f"/ok/{i}"), page="p") for i in range(10)]
+    with LinkChecker(Fetcher(config), config) as checker:
+        report = checker.check(links)
+    assert [(b["url"], b["status"]) for b in report.broken] == [(server.url("/fail"), 502)]
+    paths = [r.path for r in server.requests]
+    # HEAD, two retries after 0.3 s and 0.6 s, then the confirming GET; the other links went meanwhile
+    assert paths.count("/fail") == 4 and paths[-1] == "/fail" and paths.index("/ok/9") < paths.index("/fail", 1)

@@ -33,6 +33,7 @@ from mediawatch.checkers.base import AccountSpec, CheckContext, Observation
 from mediawatch.checkers.dates import summarize
 from mediawatch.checkers.links import (
     HTML_TYPES,
+    Later,
     Link,
     LinkChecker,
     extract_links,
@@ -105,15 +106,24 @@ class _SiteCheck:
 
     # --- pages ------------------------------------------------------------------------------
 
-    def _fetch_page(self, url: str):
-        return self.fetcher.fetch(url, max_bytes=self.page_bytes, body_types=HTML_TYPES)
+    def _page_steps(self, url: str):
+        """One GET per step; a retry is scheduled (``Later``), not slept in a worker thread."""
+        attempt = [0]
+
+        def step():
+            attempt[0] += 1
+            result = self.fetcher.fetch(url, max_bytes=self.page_bytes, body_types=HTML_TYPES, retries=0)
+            wait = self.fetcher.retry_wait(result, attempt[0])
+            return Later(wait) if wait is not None else result
+
+        return step
 
     def page(self, url: str) -> Future:
         """The GET of a page, started once; it also stands for the link check of its URL."""
         key = normalize_url(url)
         future = self.pages.get(key)
         if future is None:
-            future = self.pages[key] = self.checker.pool.submit(host_of(key), self._fetch_page, key, urgent=True)
+            future = self.pages[key] = self.checker.pool.submit(host_of(key), self._page_steps(key), urgent=True)
             self.checker.provide(key, future)
         return future
 
