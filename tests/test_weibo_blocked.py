@@ -1,7 +1,6 @@
 """Blocked is not inactive; gone is not blocked. Driven by tests/data/weibo/blocked.csv and gone.csv."""
 
 import csv
-from datetime import timedelta
 from pathlib import Path
 
 import pytest

@@ -10,9 +10,20 @@ When the source could not see (blocked, network, malformed), all four are ``ok=F
 source's error kind and reason: the rules then say "unknown", never "fail". An account the
 platform reports gone gives ``ok=True`` observations with no posts and ``profile.gone`` true.
 
-A post dated after "now" (a replayed inspection reading a live feed) is ignored, as are dates
-more than ``FUTURE_TOLERANCE`` ahead. Posts that exist but carry no readable date make the
-check fail as ``malformed``: silence cannot be judged from them.
+A post dated more than ``FUTURE_TOLERANCE`` after "now" (a replayed inspection reading a live
+feed) is ignored. Posts that exist but carry no readable date make the check fail as
+``malformed``: silence cannot be judged from them.
+
+``data`` of each (beyond checkers/base.py's contract, which these keep):
+
+    posts    source, target, latest_post_at, no_posts, gone, complete (False: the lookback was not read
+             whole, counts are lower bounds), count_7d, count_14d, count_30d, pinned [{id, at}],
+             deleted (how many), posts_seen, undated, future_ignored, pages, notes (when any),
+             posts [{id, at, title, url, pinned, links [url], deleted, deleted_reason?, raw_time?}]
+    profile  source, screen_name (None: the source does not say), verified (None: does not say),
+             gone, gone_reason (banned|closed|missing|frozen|migrated|removed), gone_detail, name_source
+    links    source, since, pages_crawled (= posts_checked), links_checked, broken, throttled, skipped
+    typos    source, since, texts_scanned, hits
 """
 
 from __future__ import annotations
