@@ -10,9 +10,6 @@ NOW_ARG = NOW.isoformat()
 
 
 def test_wechat_check_from_the_command_line(cli, home, server):
-    from mediawatch import checkers
-
-    checkers.platforms()  # see test_weibo_end_to_end: the lazy registration is not thread-safe yet
     server.route("/broken", Reply(status=404))
     sim = WechatSimulation(server)
     sim.set_now(NOW)

@@ -48,11 +48,6 @@ def _setup(home, server):
 
 def test_weibo_check_from_the_command_line(cli, home, server):
     _setup(home, server)
-    # checkers.checker_for registers the built-in checkers lazily and is not yet safe when the
-    # runner's first threads race into it; load them up front (reported to the runner's owner)
-    from mediawatch import checkers
-
-    checkers.platforms()
     cli("init", expect=None)
     cli("accounts", "import", str(home / "accounts.csv"))
     out = cli("check", "--platform", "weibo", now=NOW_ARG).stdout
