@@ -12,10 +12,13 @@ Observation kinds (the contract between checkers and rules; ``data`` is JSON):
 ``links``     any platform. data: pages_crawled, links_checked, broken: [{page, url, text, tag,
               status, error_kind, on_homepage, post_id, post_url}], throttled: [same shape].
 ``typos``     any platform. data: texts_scanned, hits: [{page, wrong, right, context, post_id}].
-``posts``     weibo / wechat. data: source, latest_post_at (ISO 8601, pinned posts excluded, or null),
-              no_posts (platform says the account has no posts), count_7d, count_14d, count_30d,
-              pinned: [{id, at}], posts: [{id, at, title, url, pinned, links, deleted}] (recent, capped).
-``profile``   weibo / wechat. data: screen_name, verified (bool or null), gone (bool), gone_reason.
+``posts``     weibo / wechat. data: source, latest_post_at (ISO 8601, pinned and deleted posts excluded,
+              or null), no_posts (platform says the account has no posts), gone, count_7d, count_14d,
+              count_30d, complete (false: a later page failed or the page cap was hit; counts are lower
+              bounds), pinned: [{id, at}], posts: [{id, at, title, url, pinned, links, deleted}] (≤ 50).
+``profile``   weibo / wechat. data: screen_name (as the platform shows it, or null), verified (bool or
+              null), gone (bool), gone_reason (banned | closed | missing | frozen | migrated | removed),
+              gone_detail (the platform's words). ok=False when only the profile could not be read.
 
 An observation with ``ok=False`` means we could not see (``check_failed``): the rules that need
 it return "unknown", never "fail". ``error_kind`` values are below; ``NETWORK_ERRORS`` are the ones
@@ -36,7 +39,10 @@ NETWORK_ERRORS = frozenset({"dns", "refused", "timeout", "reset", "tls", "networ
 # error kinds: the platform refused us (anti-crawl); never the owner's fault
 BLOCKED_ERRORS = frozenset({"blocked", "login_redirect", "captcha", "freq_control", "anti_crawl"})
 # other error kinds: "http" (a status >= 400 where a page was expected), "malformed" (JSON/XML we
-# cannot parse), "redirect_loop", "too_many_redirects", "private_address", "invalid_url", "internal"
+# cannot parse), "redirect_loop", "too_many_redirects", "private_address", "invalid_url", "internal",
+# "request_cap" (the run's cap on platform requests was reached), "no_profile" (这里还没有内容 on the
+# profile: a wrong uid or a login-only account, not "gone"), "file" (an export file cannot be read),
+# "too_large" (a source document cut at http.max_response_bytes: never read half)
 
 
 @dataclass
