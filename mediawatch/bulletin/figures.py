@@ -19,8 +19,9 @@ problems (问题)         the counting warnings; a problem type's share is its c
 open at month end      not revoked, opened before the end, not resolved before the end.
 overdue at month end   open at month end with a deadline before the end.
 
-Memory stays bounded by one month of checks: warnings are scanned in chunks (``CHUNK`` rows),
-and only those that count or are open at the month end are kept.
+Memory stays bounded: checks are counted by the database (never loaded row by row), warnings
+are scanned in chunks (``CHUNK`` rows), and only those that count or are open at the month end
+are kept.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from mediawatch.bulletin.period import Month
 from mediawatch.store.models import Account, AccountCheck, CheckRun, Warning
@@ -97,25 +98,33 @@ def _month_runs(month: Month):
 
 
 def _checks(session: Session, month: Month) -> pd.DataFrame:
-    """Every check of the month: account_pk, at (micros), ok."""
-    query = (select(AccountCheck.account_pk, AccountCheck.as_of, AccountCheck.outcome)
+    """Checks of the month per account: account_pk, ok, failed (counted in the database)."""
+    ok = func.sum(case((AccountCheck.outcome == "ok", 1), else_=0))
+    query = (select(AccountCheck.account_pk, ok, func.count())
              .where(AccountCheck.run_id.in_(_month_runs(month)),
-                    AccountCheck.as_of >= month.start, AccountCheck.as_of < month.end))
-    pks: list[int] = []
-    ats: list[int] = []
-    oks: list[bool] = []
-    for pk, as_of, outcome in session.execute(query.execution_options(yield_per=CHUNK)):
-        pks.append(pk)
-        ats.append(micros(as_of))
-        oks.append(outcome == "ok")
-    return pd.DataFrame({"account_pk": np.array(pks, dtype=np.int64), "at": np.array(ats, dtype=np.int64),
-                         "ok": np.array(oks, dtype=bool)})
+                    AccountCheck.as_of >= month.start, AccountCheck.as_of < month.end)
+             .group_by(AccountCheck.account_pk))
+    rows = session.execute(query).all()
+    frame = pd.DataFrame({"account_pk": np.array([r[0] for r in rows], dtype=np.int64),
+                          "ok": np.array([int(r[1] or 0) for r in rows], dtype=np.int64),
+                          "total": np.array([int(r[2]) for r in rows], dtype=np.int64)})
+    frame["failed"] = frame["total"] - frame["ok"]
+    return frame[["account_pk", "ok", "failed"]]
 
 
 def _warning_chunks(session: Session, month: Month):
-    """Warnings not revoked whose open interval meets the month, in DataFrames of CHUNK rows."""
+    """Warnings not revoked whose open interval meets the month, in DataFrames of CHUNK rows.
+
+    ``at_check`` says whether the warning was open at one of its account's checks in the month:
+    one index seek per warning on account_checks (account_pk, as_of), done by the database.
+    """
+    check = aliased(AccountCheck)
+    at_check = (select(check.id).where(
+        check.account_pk == Warning.account_pk, check.as_of >= month.start, check.as_of < month.end,
+        check.as_of >= Warning.opened_at, or_(Warning.resolved_at.is_(None), check.as_of < Warning.resolved_at))
+        .exists())
     query = (select(Warning.id, Warning.account_pk, Warning.rule, Warning.source, Warning.opened_at,
-                    Warning.resolved_at, Warning.deadline)
+                    Warning.resolved_at, Warning.deadline, at_check.label("at_check"))
              .where(Warning.status != "revoked", Warning.opened_at < month.end,
                     or_(Warning.resolved_at.is_(None), Warning.resolved_at > month.start)))
     result = session.execute(query.execution_options(yield_per=CHUNK))
@@ -128,47 +137,42 @@ def _warning_chunks(session: Session, month: Month):
             "opened_at": np.array([micros(r[4]) for r in rows], dtype=np.int64),
             "resolved_at": np.array([micros(r[5]) for r in rows], dtype=np.int64),
             "deadline": np.array([micros(r[6]) for r in rows], dtype=np.int64),
+            "at_check": np.array([bool(r[7]) for r in rows], dtype=bool),
         })
 
 
-def _flag(frame: pd.DataFrame, checks: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
+def _flag(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
     """Add counts / open_end / overdue_end to a chunk of warnings."""
-    frame = frame.copy()
-    frame["lo"] = np.maximum(frame["opened_at"].to_numpy(), start)
-    frame["hi"] = np.minimum(frame["resolved_at"].to_numpy(), end)
     opened_in_month = (frame["opened_at"] >= start) & (frame["opened_at"] < end)
-    if len(checks):
-        right = checks[["account_pk", "at"]].sort_values("at", kind="stable")
-        merged = pd.merge_asof(frame.sort_values("lo", kind="stable"), right, left_on="lo", right_on="at",
-                               by="account_pk", direction="forward", allow_exact_matches=True)
-        merged = merged.set_index("id").reindex(frame["id"])
-        open_at_check = (merged["at"].notna() & (merged["at"] < merged["hi"])).to_numpy()
-    else:
-        open_at_check = np.zeros(len(frame), dtype=bool)
-    frame["counts"] = opened_in_month.to_numpy() | open_at_check
+    frame["counts"] = opened_in_month | frame["at_check"]
     frame["open_end"] = frame["resolved_at"] >= end
     frame["overdue_end"] = frame["open_end"] & (frame["deadline"] < end)
-    return frame.drop(columns=["lo", "hi"])
+    return frame.drop(columns=["at_check"])
+
+
+def _accounts_with_checks(session: Session, month: Month, *, ok_only: bool) -> set[int]:
+    query = (select(AccountCheck.account_pk).distinct()
+             .where(AccountCheck.run_id.in_(_month_runs(month)),
+                    AccountCheck.as_of >= month.start, AccountCheck.as_of < month.end))
+    if ok_only:
+        query = query.where(AccountCheck.outcome == "ok")
+    return set(session.scalars(query))
 
 
 def month_status(session: Session, month: Month) -> MonthStatus:
-    checks = _checks(session, month)
     start, end = micros(month.start), micros(month.end)
     kept = []
     for chunk in _warning_chunks(session, month):
-        flagged = _flag(chunk, checks, start, end)
+        flagged = _flag(chunk, start, end)
         kept.append(flagged[flagged["counts"] | flagged["open_end"]])
     columns = WARNING_COLUMNS + ["counts", "open_end", "overdue_end"]
     warnings = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame(columns=columns)
     warnings = warnings.sort_values(["account_pk", "opened_at", "id"], kind="stable").reset_index(drop=True)
     warnings[["counts", "open_end", "overdue_end"]] = warnings[["counts", "open_end", "overdue_end"]].astype(bool)
-    per_account = checks.groupby("account_pk")["ok"].agg(ok="sum", total="count").reset_index()
-    per_account["failed"] = per_account["total"] - per_account["ok"]
-    runs = _run_counts(session, month)
     return MonthStatus(
-        month=month, attempted=set(checks["account_pk"].tolist()),
-        checked=set(checks.loc[checks["ok"], "account_pk"].tolist()),
-        checks=per_account[["account_pk", "ok", "failed"]], warnings=warnings, runs=runs)
+        month=month, attempted=_accounts_with_checks(session, month, ok_only=False),
+        checked=_accounts_with_checks(session, month, ok_only=True), checks=_checks(session, month),
+        warnings=warnings, runs=_run_counts(session, month))
 
 
 def _run_counts(session: Session, month: Month) -> dict[str, int]:

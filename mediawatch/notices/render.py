@@ -21,6 +21,7 @@ from mediawatch.config import Config
 from mediawatch.notices.collect import Notice, window_label
 
 UNSAFE = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
+BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*){2,}")  # runs of blank lines left by template logic
 
 
 @dataclass
@@ -47,8 +48,8 @@ def render(notice: Notice, config: Config, now: datetime, home: Path | None) -> 
     env = templating.environment(home)
     ctx = context(notice, config, now)
     subject = " ".join(env.get_template("notice_subject.txt").render(**ctx).split())
-    return Rendered(subject=subject, text=env.get_template("notice.txt").render(**ctx),
-                    html=env.get_template("notice.html").render(**ctx))
+    text = BLANK_LINES.sub("\n\n", env.get_template("notice.txt").render(**ctx).replace("\r\n", "\n"))
+    return Rendered(subject=subject, text=text, html=env.get_template("notice.html").render(**ctx))
 
 
 def safe_name(text: str, limit: int = 60) -> str:
