@@ -165,3 +165,44 @@ def test_replay_a_year_of_daily_checks(server, home, tmp_path, cli):
     # living through the year gives the same warnings: one more check as of the same day changes nothing
     rows = json.loads(cli("accounts", "list", "--format", "json", now="2026-09-30T12:00:00+08:00").stdout)
     assert {r["account_id"]: r["warnings_12m"] for r in rows} == {"wx-quiet": 3, "wx-steady": 0}
+
+
+def test_integrity_rules_end_to_end_and_blocked_versus_gone(server, home, tmp_path, cli):
+    configure(home)
+    text = (home / "mediawatch.toml").read_text(encoding="utf-8").replace(
+        "[weibo]\n", f"[weibo]\napi_base = \"{server.base}\"\nvisitor_base = \"{server.base}\"\n")
+    (home / "mediawatch.toml").write_text(text, encoding="utf-8")
+    weibo = WeiboSimulation(server)
+    daily = Cadence(start=T(2026, 1, 1, 9), every_hours=24)
+    weibo.add(SimWeiboAccount("9900000011", "ＸＸ发布 ", cadence=daily))                  # same name, full width
+    weibo.add(SimWeiboAccount("9900000012", "XX美食推荐", cadence=daily))                 # renamed
+    weibo.add(SimWeiboAccount("9900000013", "XX应急", verified=False, cadence=daily))     # lost verification
+    weibo.add(SimWeiboAccount("9900000014", "XX城管", state="banned"))                   # banned by the platform
+    weibo.add(SimWeiboAccount("9900000015", "XX交警", state="missing"))                  # uid gone
+    weibo.add(SimWeiboAccount("9900000016", "XX教育", cadence=daily, fault="432"))       # we are blocked
+    cli("accounts", "import", str(registry(tmp_path, [
+        "wb-same,weibo,XX发布,区委宣传部,9900000011,,weibo_api",
+        "wb-renamed,weibo,XX旅游,区文广旅体局,9900000012,,weibo_api",
+        "wb-unverified,weibo,XX应急,区应急管理局,9900000013,,weibo_api",
+        "wb-banned,weibo,XX城管,区综合行政执法局,9900000014,,weibo_api",
+        "wb-missing,weibo,XX交警,区公安分局,9900000015,,weibo_api",
+        "wb-blocked,weibo,XX教育,区教育局,9900000016,,weibo_api",
+    ])))
+    out = cli("check", now=NOW)
+    assert "1 check_failed" in out.stdout and "check_failed wb-blocked" in out.stdout
+    found = {(w["account_id"], w["rule"]): w for w in json.loads(cli("warnings", "--format", "json", now=NOW).stdout)}
+    assert set(found) == {("wb-renamed", "name_mismatch"), ("wb-unverified", "not_verified"),
+                          ("wb-banned", "account_gone"), ("wb-missing", "account_gone")}
+    assert found[("wb-renamed", "name_mismatch")]["evidence"] == {
+        "registered": "XX旅游", "reported": "XX美食推荐", "checked_at": "2026-11-21T10:00:00+08:00"}
+    assert found[("wb-banned", "account_gone")]["evidence"]["reason"]
+
+
+def test_a_closed_account_is_no_longer_checked(district, cli):
+    cli("closure", "decide", "wb-stale", "--decision", "closed", "--reason", "已关停", now=NOW)
+    out = cli("check", now=NOW)
+    assert "2 checked" in out.stdout
+    assert json.loads(cli("warnings", "--format", "json", now=NOW).stdout) == []
+    cli("closure", "decide", "wb-stale", "--decision", "rectify", "--reason", "整改后恢复", now=NOW)
+    assert "3 checked" in cli("check", now="2026-11-22T10:00:00+08:00").stdout
+    assert [w["account_id"] for w in json.loads(cli("warnings", "--format", "json").stdout)] == ["wb-stale"]
