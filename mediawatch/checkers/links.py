@@ -23,6 +23,8 @@ post_url`` plus ``error`` (short message) and ``occurrences`` (pages/posts it wa
 One entry per unique URL (per post, for links inside posts); the page shown is the home page
 when the link is on it, else the first page it was found on.
 
+``LinkChecker.for_run(ctx)`` gives the run's shared checker (one per ``CheckContext``).
+
 Work is spread over ``crawl.link_workers`` threads with at most ``http.per_host_concurrency``
 requests to one host in flight (a slow host never holds up the others).
 """
@@ -51,6 +53,7 @@ ATTACHMENT_EXTENSIONS = frozenset(
     "pdf doc docx xls xlsx ppt pptx wps et dps ofd txt rtf csv zip rar 7z gz tar bz2 xz iso exe msi apk dmg "
     "jpg jpeg png gif bmp webp svg ico tif tiff mp3 mp4 avi wmv flv mov mkv wav swf ceb caj".split())
 HTML_TYPES = ("text/html", "application/xhtml")
+_RUN_LOCK = threading.Lock()
 TEXT_LIMIT = 80
 
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
@@ -371,6 +374,16 @@ class LinkChecker:
         self._lock = threading.Lock()
         self._outcomes: dict[str, Future] = {}
         self._pool: HostPool | None = None
+
+    @classmethod
+    def for_run(cls, ctx) -> "LinkChecker":
+        """The run's one checker (kept in ``ctx.extras["link_checker"]``): a URL linked from many
+        accounts, on any platform, is then checked once per run."""
+        with _RUN_LOCK:
+            checker = ctx.extras.get("link_checker")
+            if checker is None:
+                checker = ctx.extras["link_checker"] = cls(ctx.fetcher, ctx.config)
+            return checker
 
     # --- lifecycle --------------------------------------------------------------------------
 

@@ -100,7 +100,7 @@ class _SiteCheck:
         self.ctx = ctx
         self.config = ctx.config
         self.fetcher = ctx.fetcher
-        self.checker: LinkChecker = shared(ctx, "link_checker", lambda: LinkChecker(ctx.fetcher, ctx.config))
+        self.checker = LinkChecker.for_run(ctx)
         self.page_bytes = int(self.config.crawl.max_page_bytes)
         self.pages: dict[str, Future] = {}
 
