@@ -171,3 +171,48 @@ def test_broken_links_on_a_redirected_home_page_are_on_the_home_page(server):
     observations, _ = run(account(server.url("/")))
     assert [(b["url"], b["page"], b["on_homepage"]) for b in observations[("links", None)].data["broken"]] == [
         (server.url("/portal/gone.html"), server.url("/portal/"), True)]
+
+
+def test_one_link_check_per_url_per_run_across_sites():
+    shared, first, second = LocalServer().start(), LocalServer().start(), LocalServer().start()
+    try:
+        shared.route("/common", Reply(body=b"ok"))
+        for server in (first, second):
+            server.route("/", Reply(body=f"<html><body><a href='{shared.url('/common')}'>共同链接</a>"
+                                         f"<a href='{shared.url('/gone')}'>共同失效</a></body></html>"))
+        config = make_config()
+        ctx = CheckContext(config=config, now=NOW, fetcher=Fetcher(config))
+        results = [WebsiteChecker().check(account(server.url("/")), ctx) for server in (first, second)]
+    finally:
+        for server in (shared, first, second):
+            server.stop()
+    assert [r.path for r in shared.requests].count("/common") == 1
+    for observations in results:
+        assert [b["url"] for b in observations[-2].data["broken"]] == [shared.url("/gone")]
+
+
+def test_external_links_can_be_left_unchecked(server):
+    other = LocalServer().start()
+    try:
+        server.route("/", Reply(body=f"<html><body><a href='{other.url('/x')}'>外部</a><a href='/y'>内部</a></body></html>"))
+        observations, _ = run(account(server.url("/")), make_config(check_external_links=False))
+    finally:
+        other.stop()
+    assert other.requests == []
+    assert [b["url"] for b in observations[("links", None)].data["broken"]] == [server.url("/y")]
+
+
+def test_a_population_of_simulated_sites_serves_and_checks():
+    from mediawatch.simulation.site import specs
+
+    population = specs(6, seed=3)
+    assert {s.encoding for s in population} <= {"gbk", "utf-8"} and len({s.name for s in population}) == 6
+    spec = next(s for s in population if s.encoding == "gbk")
+    site = DistrictSite(spec, today=TODAY)
+    with LocalServer() as server:
+        home = site.mount(server)
+        observations, _ = run(account(home, site.columns_rows("site")))
+    assert {b["url"] for b in observations[("links", None)].data["broken"]} == site.broken_urls()
+    for slug, url in site.column_urls().items():
+        expected = site.expected_newest(slug)
+        assert observations[("column", url)].data["newest_date"] == (expected.isoformat() if expected else None)
