@@ -158,3 +158,13 @@ def test_office_settings_shape_the_heading(home, any_db_url):
     assert "瓯海区政府网站和政务新媒体2026年10月检查情况通报" in html and "瓯政办函〔2026〕10号" in html
     assert "第一条要求，2026年11月7日前报送。</p>" in html and "第二条要求。</p>" in html
     assert "0577-88888888" in html
+
+
+def test_the_trend_shortcut_agrees_with_the_full_count(app):
+    """The trend's older months are counted by the database alone; they must equal the full computation."""
+    from mediawatch.bulletin.figures import month_counts, month_status
+
+    with app.store.session() as s:
+        for key in ("2026-01", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"):
+            month = parse_month(key)
+            assert month_counts(s, month) == month_status(s, month).figures(), key

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediawatch import clock, closure
-from mediawatch.bulletin.figures import US, from_micros, micros, month_status, population, rate
+from mediawatch.bulletin.figures import US, from_micros, micros, month_counts, month_status, population, rate
 from mediawatch.bulletin.period import Month
 from mediawatch.config import PLATFORMS, Config
 from mediawatch.notices.collect import window_label
@@ -280,8 +280,8 @@ def build(session: Session, config: Config, month: Month, now: datetime) -> Docu
     trend = []
     for back in range(TREND_MONTHS - 1, -1, -1):
         m = month.shift(-back)
-        status = current if back == 0 else previous if back == 1 else month_status(session, m)
-        trend.append({**status.figures(), "label": f"{m.month}月", "year": m.year})
+        counts = current.figures() if back == 0 else previous.figures() if back == 1 else month_counts(session, m)
+        trend.append({**counts, "label": f"{m.month}月", "year": m.year})
 
     counts = closure.warning_counts(session, config, as_of)
     candidates = _candidates(session, config, month, as_of)

@@ -32,7 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from mediawatch.bulletin.period import Month
@@ -100,10 +100,7 @@ def _month_runs(month: Month):
 def _checks(session: Session, month: Month) -> pd.DataFrame:
     """Checks of the month per account: account_pk, ok, failed (counted in the database)."""
     ok = func.sum(case((AccountCheck.outcome == "ok", 1), else_=0))
-    query = (select(AccountCheck.account_pk, ok, func.count())
-             .where(AccountCheck.run_id.in_(_month_runs(month)),
-                    AccountCheck.as_of >= month.start, AccountCheck.as_of < month.end)
-             .group_by(AccountCheck.account_pk))
+    query = select(AccountCheck.account_pk, ok, func.count()).where(*_in_month(month)).group_by(AccountCheck.account_pk)
     rows = session.execute(query).all()
     frame = pd.DataFrame({"account_pk": np.array([r[0] for r in rows], dtype=np.int64),
                           "ok": np.array([int(r[1] or 0) for r in rows], dtype=np.int64),
@@ -118,15 +115,9 @@ def _warning_chunks(session: Session, month: Month):
     ``at_check`` says whether the warning was open at one of its account's checks in the month:
     one index seek per warning on account_checks (account_pk, as_of), done by the database.
     """
-    check = aliased(AccountCheck)
-    at_check = (select(check.id).where(
-        check.account_pk == Warning.account_pk, check.as_of >= month.start, check.as_of < month.end,
-        check.as_of >= Warning.opened_at, or_(Warning.resolved_at.is_(None), check.as_of < Warning.resolved_at))
-        .exists())
     query = (select(Warning.id, Warning.account_pk, Warning.rule, Warning.source, Warning.opened_at,
-                    Warning.resolved_at, Warning.deadline, at_check.label("at_check"))
-             .where(Warning.status != "revoked", Warning.opened_at < month.end,
-                    or_(Warning.resolved_at.is_(None), Warning.resolved_at > month.start)))
+                    Warning.resolved_at, Warning.deadline, _open_at_check(month).label("at_check"))
+             .where(*_meets_month(month)))
     result = session.execute(query.execution_options(yield_per=CHUNK))
     for rows in result.partitions(CHUNK):
         yield pd.DataFrame({
@@ -150,13 +141,39 @@ def _flag(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
     return frame.drop(columns=["at_check"])
 
 
-def _accounts_with_checks(session: Session, month: Month, *, ok_only: bool) -> set[int]:
-    query = (select(AccountCheck.account_pk).distinct()
-             .where(AccountCheck.run_id.in_(_month_runs(month)),
-                    AccountCheck.as_of >= month.start, AccountCheck.as_of < month.end))
-    if ok_only:
-        query = query.where(AccountCheck.outcome == "ok")
-    return set(session.scalars(query))
+def _in_month(month: Month):
+    return (AccountCheck.run_id.in_(_month_runs(month)), AccountCheck.as_of >= month.start,
+            AccountCheck.as_of < month.end)
+
+
+def _open_at_check(month: Month):
+    """EXISTS: the warning was open at one of its account's checks in the month."""
+    check = aliased(AccountCheck)
+    return select(check.id).where(
+        check.account_pk == Warning.account_pk, check.as_of >= month.start, check.as_of < month.end,
+        check.as_of >= Warning.opened_at, or_(Warning.resolved_at.is_(None), check.as_of < Warning.resolved_at)
+    ).exists()
+
+
+def _meets_month(month: Month):
+    return (Warning.status != "revoked", Warning.opened_at < month.end,
+            or_(Warning.resolved_at.is_(None), Warning.resolved_at > month.start))
+
+
+def month_counts(session: Session, month: Month) -> dict:
+    """Only the month's checked and failing counts, computed by the database (the trend's months)."""
+    checked = session.scalar(select(func.count(func.distinct(AccountCheck.account_pk)))
+                             .where(*_in_month(month), AccountCheck.outcome == "ok"))
+    ok_check = aliased(AccountCheck)
+    was_checked = select(ok_check.id).where(
+        ok_check.account_pk == Warning.account_pk, ok_check.as_of >= month.start, ok_check.as_of < month.end,
+        ok_check.outcome == "ok").exists()
+    counts = or_(and_(Warning.opened_at >= month.start, Warning.opened_at < month.end), _open_at_check(month))
+    failing = session.scalar(select(func.count(func.distinct(Warning.account_pk)))
+                             .where(*_meets_month(month), counts, was_checked))
+    checked, failing = int(checked or 0), int(failing or 0)
+    return {"month": month.key, "checked": checked, "failing": failing, "passing": checked - failing,
+            "pass_rate": rate(checked - failing, checked)}
 
 
 def month_status(session: Session, month: Month) -> MonthStatus:
@@ -169,9 +186,10 @@ def month_status(session: Session, month: Month) -> MonthStatus:
     warnings = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame(columns=columns)
     warnings = warnings.sort_values(["account_pk", "opened_at", "id"], kind="stable").reset_index(drop=True)
     warnings[["counts", "open_end", "overdue_end"]] = warnings[["counts", "open_end", "overdue_end"]].astype(bool)
+    checks = _checks(session, month)
     return MonthStatus(
-        month=month, attempted=_accounts_with_checks(session, month, ok_only=False),
-        checked=_accounts_with_checks(session, month, ok_only=True), checks=_checks(session, month),
+        month=month, attempted=set(checks["account_pk"].tolist()),
+        checked=set(checks.loc[checks["ok"] > 0, "account_pk"].tolist()), checks=checks,
         warnings=warnings, runs=_run_counts(session, month))
 
 
