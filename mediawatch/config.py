@@ -48,7 +48,7 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "phone": Key("", "contact telephone printed on notices"),
     },
     "http": {
-        "timeout_seconds": Key(15, "19号: a home page that does not load within 15 s counts as unavailable"),
+        "timeout_seconds": Key(15.0, "19号: a home page that does not load within 15 s counts as unavailable"),
         "per_host_concurrency": Key(4, "parallel requests to one host at most"),
         "per_host_delay_seconds": Key(0.0, "pause between two requests to one host"),
         "retries": Key(2, "retries on timeouts, resets and 5xx, with exponential backoff"),
