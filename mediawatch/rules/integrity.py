@@ -12,9 +12,20 @@ def normalise_name(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", name or "").split())
 
 
+GONE_REASONS = {"banned": "被封禁", "closed": "已注销", "missing": "不存在", "frozen": "被冻结", "migrated": "已迁移",
+                "removed": "已被删除"}
+
+
 def _profile(given: RuleInput, rule: str):
     profile = given.one("profile")
-    blind = unseen(given, profile, rule, "profile")
+    return profile, unseen(given, profile, rule, "profile")
+
+
+def _live_profile(given: RuleInput, rule: str):
+    """The profile of an account that still exists, or the verdict that says why there is none to judge."""
+    profile, blind = _profile(given, rule)
+    if blind is None and profile.data.get("gone"):
+        blind = Verdict.unknown(rule, "account gone: judged by account_gone")
     return profile, blind
 
 
@@ -22,11 +33,9 @@ class NameMismatch:
     id = "name_mismatch"
 
     def evaluate(self, given: RuleInput) -> Verdict:
-        profile, blind = _profile(given, self.id)
+        profile, blind = _live_profile(given, self.id)
         if blind:
             return blind
-        if profile.data.get("gone"):
-            return Verdict.unknown(self.id, "account gone")
         reported = profile.data.get("screen_name")
         if not reported:
             return Verdict.unknown(self.id, "the platform reported no name")
@@ -40,11 +49,9 @@ class NotVerified:
     id = "not_verified"
 
     def evaluate(self, given: RuleInput) -> Verdict:
-        profile, blind = _profile(given, self.id)
+        profile, blind = _live_profile(given, self.id)
         if blind:
             return blind
-        if profile.data.get("gone"):
-            return Verdict.unknown(self.id, "account gone")
         verified = profile.data.get("verified")
         evidence = {"screen_name": profile.data.get("screen_name"), "verified": verified}
         if verified is None:
@@ -63,6 +70,8 @@ class AccountGone:
             return blind
         if profile.data.get("gone"):
             reason = profile.data.get("gone_reason") or ""
-            return Verdict(self.id, FAIL, f"平台显示账号已被封禁、注销或不存在：{reason}".rstrip("："),
-                           {"reason": reason, "detail": profile.data.get("gone_detail")})
+            detail = profile.data.get("gone_detail")
+            said = GONE_REASONS.get(reason, "被封禁、注销或不存在")
+            message = f"平台显示账号{said}" + (f"：“{detail}”" if detail else "")
+            return Verdict(self.id, FAIL, message, {"reason": reason, "detail": detail})
         return Verdict(self.id, PASS, "", {})
