@@ -123,6 +123,10 @@ def test_network_down_for_most_checks_is_degraded(server, home, tmp_path, cli):
     app = App(home, cli.db_url)
     with app.store.session() as s:
         assert s.scalar(select(CheckRun.status)) == "degraded"
+    # the bulletin does not count a degraded run's checks as checked accounts
+    from mediawatch.bulletin import write_bulletin
+    figures = write_bulletin(app, "2026-11", now=clock.parse_datetime("2026-12-01T09:00:00+08:00")).figures
+    assert figures["checked"] == 0 and figures["registered"] == 5
     app.close()
 
 

@@ -5,7 +5,8 @@ in Asia/Shanghai; a check belongs to it by its ``as_of``):
 
 registered (纳入监管)  an account that had any check in the month, or that is in the registry now
                       (``active``, status ``active``) and was registered before the month ended.
-checked (已检查)       a registered account with at least one check whose outcome is ``ok`` in the month.
+checked (已检查)       a registered account with at least one check whose outcome is ``ok`` in the month and
+                      to which the rules were applied (checks of degraded or unfinished runs do not count).
 unchecked (未能检查)   registered but not checked (only ``check_failed``: the platform blocked us, our
                       network was down; or no check at all). Not counted in the 合格率.
 counting warning      a warning, not revoked (revoked ones never count, even for past months), that was
@@ -142,8 +143,10 @@ def _flag(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
 
 
 def _in_month(month: Month):
+    # a check counts once the rules were applied to it: a degraded run (our own network down) or an
+    # interrupted one leaves its checks unevaluated, and those say nothing about the account
     return (AccountCheck.run_id.in_(_month_runs(month)), AccountCheck.as_of >= month.start,
-            AccountCheck.as_of < month.end)
+            AccountCheck.as_of < month.end, AccountCheck.evaluated_at.is_not(None))
 
 
 def _open_at_check(month: Month):
