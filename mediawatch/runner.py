@@ -17,7 +17,7 @@ import threading
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
@@ -188,19 +188,15 @@ class Runner:
         total, done = len(todo), 0
         self.progress("check", 0, total)
         in_flight: dict[Future, AccountSpec] = {}
-        queue = iter(todo)
+        queue = self._specs(todo)
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="check") as pool:
             while True:
                 while not self.stop.is_set() and len(in_flight) < workers * 2:
-                    pk = next(queue, None)
-                    if pk is None:
+                    spec = next(queue, None)
+                    if spec is None:
                         break
-                    with self.store.session() as session:
-                        account = session.scalar(select(Account).options(selectinload(Account.columns))
-                                                 .where(Account.id == pk))
-                        spec = _spec(account)
                     ctx = CheckContext(config=self.config, now=as_of, fetcher=self.fetcher,
-                                       since=since.get(pk, as_of - timedelta(days=LINK_LOOKBACK_DAYS)))
+                                       since=since.get(spec.pk, as_of - timedelta(days=LINK_LOOKBACK_DAYS)))
                     in_flight[pool.submit(_run_checker, spec, ctx)] = spec
                 if not in_flight:
                     break
@@ -211,6 +207,15 @@ class Runner:
                     done += 1
                     self.progress("check", done, total)
         return not self.stop.is_set() or done == total
+
+    def _specs(self, pks: list[int], chunk: int = 200) -> Iterator[AccountSpec]:
+        """Accounts as checkers see them, loaded a chunk at a time (memory stays bounded)."""
+        for start in range(0, len(pks), chunk):
+            part = pks[start:start + chunk]
+            with self.store.session() as session:
+                accounts = {a.id: _spec(a) for a in session.scalars(
+                    select(Account).options(selectinload(Account.columns)).where(Account.id.in_(part)))}
+            yield from (accounts[pk] for pk in part if pk in accounts)
 
     def _store_observations(self, run_id: int, spec: AccountSpec, as_of: datetime,
                             observations: list[Observation]) -> None:
