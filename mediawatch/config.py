@@ -146,6 +146,8 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "spread_minutes": Key(120, "accounts are spread over this window rather than all at once"),
         "probes_per_day": Key(24, "19号 asks for >= 20 availability probes a day"),
         "bulletin_day": Key(1, "day of the month the previous month's bulletin is written"),
+        "retry_attempts": Key(4, "check_failed accounts (blocked, network) are checked again this many times a day"),
+        "retry_first_minutes": Key(30, "first retry after this many minutes; the wait doubles each time"),
     },
     "notices": {
         "reply_instructions": Key(

@@ -96,6 +96,29 @@ def job_daily_check() -> None:
     started = clock.monotonic()
     report = run_cycle(_app(), stop=_stop(), probe=False, bulletin=False)
     log.info("daily check done in %.0f s: %s", clock.monotonic() - started, "; ".join(report.lines()))
+    if report.check is not None:
+        schedule_retry([f["account_id"] for f in report.check.failures], attempt=1)
+
+
+def schedule_retry(account_ids: list[str], attempt: int) -> None:
+    """check_failed accounts (blocked, our network) are checked again later, with backoff."""
+    retry = _app().config.schedule
+    scheduler = _state.get("scheduler")
+    if not account_ids or scheduler is None or attempt > retry.retry_attempts:
+        return
+    wait = timedelta(minutes=retry.retry_first_minutes * 2 ** (attempt - 1))
+    log.info("%d check_failed account(s) retried in %s (attempt %d of %d)", len(account_ids), wait, attempt,
+             retry.retry_attempts)
+    scheduler.add_job(job_retry, "date", run_date=clock.now() + wait, args=[account_ids, attempt],
+                      jobstore="memory", id=f"retry-{attempt}", replace_existing=True)
+
+
+def job_retry(account_ids: list[str], attempt: int) -> None:
+    from mediawatch.runner import run_check
+
+    report = run_check(_app(), account_ids=account_ids, stop=_stop())
+    log.info("retry %d: %s", attempt, report.summary())
+    schedule_retry([f["account_id"] for f in report.failures], attempt + 1)
 
 
 def job_probe() -> None:
@@ -146,6 +169,7 @@ def run_daemon(app: App, stop: threading.Event) -> None:
     me = acquire_lock(app)
     _state.update(app=app, stop=stop, holder=me)
     scheduler = build_scheduler(app)
+    _state["scheduler"] = scheduler
     log.info("daemon %s started; daily check at %s, %d probes a day, bulletin on day %d", me,
              app.config.schedule.daily_check_time, app.config.schedule.probes_per_day, app.config.schedule.bulletin_day)
     try:
