@@ -12,9 +12,9 @@ import logging
 import os
 import socket
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from mediawatch import clock
@@ -26,6 +26,7 @@ from mediawatch.store.models import DaemonLock
 log = logging.getLogger("mediawatch.daemon")
 
 LOCK = "daemon"
+JOBS_TABLE = "apscheduler_jobs"
 HEARTBEAT_SECONDS = 30
 STALE_AFTER = timedelta(seconds=HEARTBEAT_SECONDS * 4)
 
@@ -139,27 +140,51 @@ def job_notices() -> None:
     log.info("notices: %s", send_notices(_app()))
 
 
+def missed_runs(app: App) -> dict[str, datetime]:
+    """The stored jobs whose next run time has passed: runs missed while the daemon was down."""
+    with app.store.engine.connect() as conn:
+        if not inspect(conn).has_table(JOBS_TABLE):
+            return {}
+        rows = conn.execute(text(f"SELECT id, next_run_time FROM {JOBS_TABLE}")).all()
+    now = clock.now()
+    found = {}
+    for job_id, stamp in rows:
+        if stamp is not None and datetime.fromtimestamp(stamp, clock.UTC) < now:
+            found[job_id] = datetime.fromtimestamp(stamp, clock.UTC)
+    return found
+
+
 def build_scheduler(app: App):
     from apscheduler.jobstores.memory import MemoryJobStore
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
 
     schedule = app.config.schedule
     hour, minute = (int(x) for x in schedule.daily_check_time.split(":"))
-    scheduler = BlockingScheduler(
-        jobstores={"default": SQLAlchemyJobStore(engine=app.store.engine, tablename="apscheduler_jobs"),
+    # re-adding a stored job would give it a fresh next run time and lose a missed run: keep it, so
+    # the scheduler runs it once (coalesced) at start
+    missed = missed_runs(app)
+    for job_id, at in missed.items():
+        log.info("missed while the daemon was down: %s (due %s); running it now", job_id, clock.iso(at))
+    scheduler = BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=app.store.engine, tablename=JOBS_TABLE),
                    "memory": MemoryJobStore()},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         timezone=clock.SHANGHAI,
     )
+
+    def kept(job_id: str) -> dict:
+        return {"next_run_time": missed[job_id]} if job_id in missed else {}
+
     scheduler.add_job(job_daily_check, CronTrigger(hour=hour, minute=minute, timezone=clock.SHANGHAI),
-                      id="daily_check", replace_existing=True)
+                      id="daily_check", replace_existing=True, **kept("daily_check"))
     scheduler.add_job(job_probe, IntervalTrigger(minutes=max(1, 1440 // schedule.probes_per_day),
-                                                 timezone=clock.SHANGHAI), id="probe", replace_existing=True)
+                                                 timezone=clock.SHANGHAI), id="probe", replace_existing=True,
+                      **kept("probe"))
     scheduler.add_job(job_bulletin, CronTrigger(day=schedule.bulletin_day, hour=6, timezone=clock.SHANGHAI),
-                      id="bulletin", replace_existing=True)
+                      id="bulletin", replace_existing=True, **kept("bulletin"))
     scheduler.add_job(job_heartbeat, IntervalTrigger(seconds=HEARTBEAT_SECONDS), id="heartbeat",
                       jobstore="memory", replace_existing=True)
     return scheduler
@@ -175,14 +200,11 @@ def run_daemon(app: App, stop: threading.Event) -> None:
     try:
         # a bulletin missed while the daemon was down is written now, not next month
         job_bulletin()
-
-        def watch():
-            stop.wait()
+        if not stop.is_set():
+            scheduler.start()
+            stop.wait()  # the jobs run in the scheduler's threads; SIGTERM/SIGINT set ``stop``
             log.info("stopping: letting the account in hand finish")
             scheduler.shutdown(wait=True)
-
-        threading.Thread(target=watch, name="stop-watch", daemon=True).start()
-        scheduler.start()
     finally:
         release_lock(app, me)
         log.info("daemon %s stopped", me)
