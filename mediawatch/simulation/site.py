@@ -16,6 +16,7 @@
         site.home_broken_urls()            # those of them linked from the home page
 
 ``today`` may also be a callable returning the date (e.g. the demo's replay clock).
+``SiteSpec.list_size`` and ``home_items`` make a smaller site (the demo's, to keep a year of checks quick).
 
 What a site has (``SiteSpec``): a home page with a dated news list and a notices list, a nav bar,
 friend links and a footer; one list page per column (``ColumnSpec``: category, how often it gets
@@ -89,6 +90,8 @@ class SiteSpec:
     home_stopped_on: date | None = None  # the home page's lists stop showing articles after this day
     seed: int = 0
     extra_links: list[str] = field(default_factory=list)  # more hrefs on the home page (tests)
+    list_size: int = LIST_SIZE  # articles a column's list page shows
+    home_items: int = 8  # articles each of the home page's two lists shows
 
 
 class DistrictSite:
@@ -189,7 +192,7 @@ class DistrictSite:
         return [c.slug for c in self.spec.columns if c.category in ("news", "notice") and not c.blank][:2]
 
     def _home_list(self, slug: str) -> list[tuple[int, date]]:
-        return self.articles(slug, until=self.spec.home_stopped_on)[:8]
+        return self.articles(slug, until=self.spec.home_stopped_on)[:self.spec.home_items]
 
     def _home(self, request: Request) -> Reply:
         blocks = []
@@ -219,7 +222,7 @@ class DistrictSite:
         column = self._columns.get(slug)
         if column is None:
             return self._reply("<html><body><h1>404 页面不存在</h1></body></html>", status=404)
-        articles = self.articles(slug)[:LIST_SIZE]
+        articles = self.articles(slug)[:self.spec.list_size]
         if not articles:
             return self._page(column.name, f'<div class="list-title">{column.name}</div><ul class="list"></ul>'
                                            '<p class="empty">暂无信息</p>')
