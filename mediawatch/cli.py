@@ -13,7 +13,7 @@ import click
 
 from mediawatch import __version__, clock
 from mediawatch.app import App
-from mediawatch.errors import BadInput, MediawatchError, NotBuilt
+from mediawatch.errors import BadInput, MediawatchError
 from mediawatch.output import emit
 
 log = logging.getLogger("mediawatch")
@@ -344,10 +344,21 @@ def run(app: App, once: bool) -> None:
 
 
 @cli.command()
+@click.option("--days", type=click.IntRange(1, 3660), default=365, show_default=True,
+              help="Days replayed, ending today (the clock's date; set it with --now).")
 @pass_app
-def demo(app: App) -> None:
+def demo(app: App, days: int) -> None:
     """Simulate a district on 127.0.0.1, replay a year of checks, write notices and a bulletin."""
-    raise NotBuilt("mediawatch demo")
+    from mediawatch.demo import run_demo
+    from mediawatch.progress import progress_bar
+    from mediawatch.signals import stop_on_sigterm
+
+    with stop_on_sigterm() as stop, progress_bar() as progress:
+        result = run_demo(app.home, days=days, db_url=app.db_url, stop=stop, progress=progress)
+    for line in result.lines():
+        click.echo(line)
+    if result.stopped_early:
+        raise MediawatchError(f"stopped after {result.completed_days} of {result.days} days")
 
 
 def main() -> None:
