@@ -18,6 +18,8 @@ the standard library only; Jinja2 and the clock are imported where they are used
 
 from __future__ import annotations
 
+import functools
+
 import os
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -44,11 +46,22 @@ def search_path(home: Path | None) -> list[Path]:
 
 
 def environment(home: Path | None = None):
-    """A Jinja2 environment over ``search_path(home)`` with mediawatch's filters."""
+    """A Jinja2 environment over ``search_path(home)`` with mediawatch's filters.
+
+    One per search path, kept: compiled templates are cached, and the loader still notices when
+    the office edits a template (Jinja2 checks the file's modification time).
+    """
+    dirs = search_path(home)
+    overrides = tuple(sorted(os.listdir(dirs[0]))) if len(dirs) > 1 else ()  # a newly added override counts
+    return _environment(tuple(str(p) for p in dirs), overrides)
+
+
+@functools.lru_cache(maxsize=16)
+def _environment(dirs: tuple[str, ...], overrides: tuple[str, ...]):
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(p) for p in search_path(home)], encoding="utf-8"),
+        loader=jinja2.FileSystemLoader(list(dirs), encoding="utf-8"),
         autoescape=jinja2.select_autoescape(
             enabled_extensions=("html", "htm", "xml", "svg"), disabled_extensions=("txt", "css"),
             default_for_string=True, default=True),
