@@ -126,6 +126,7 @@ class District:
         self.canary_url = ""
         self.weibo: WeiboSimulation | None = None
         self.wechat: WechatSimulation | None = None
+        self._applied: int | None = None
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -171,6 +172,13 @@ class District:
         """Set every account's behaviour for day ``index`` of the replay."""
         for change in self._changes:
             change(index)
+
+    def set_time(self, at: datetime, index: int) -> None:
+        """Move the clock (the district follows it) to ``at``, on day ``index`` of the replay."""
+        clock.set_now(at)
+        if index != self._applied:
+            self.apply(index)
+            self._applied = index
 
     def during(self, episodes: tuple[Episode, ...], on: Callable[[bool], None]) -> None:
         """Call ``on(True)`` on the days any of ``episodes`` covers, ``on(False)`` on the others."""
@@ -258,6 +266,7 @@ class District:
     def _weibo(self) -> None:
         server = self._server()
         server.route("/gone/*", Reply(status=404, body="<html><body>404 页面不存在</body></html>"))
+        server.route("/pages/*", Reply(body="<html><body><p>办事指南</p></body></html>"))
         sim = self.weibo = WeiboSimulation(server)
         begin = _day_start(self.start) - timedelta(days=60) + timedelta(hours=9)
         old_pin = SimPost(at=begin - timedelta(days=400), text="【置顶】XX发布欢迎您", pinned=True)
@@ -291,8 +300,8 @@ class District:
             cadence=Cadence(start=begin, every_hours=24),
             posts=[SimPost(at=self.at(0.35) + timedelta(hours=10), text="热烈庆祝中华人民共合国成立")])
         add(sim, "wb-rs", "9900000010", "XX人社", "区人力资源和社会保障局",
-            "posts link to pages that are gone, four times (closure candidate)",
-            cadence=Cadence(start=begin, every_hours=24),
+            "links in its posts: to pages that are gone four times (closure candidate), else healthy",
+            cadence=Cadence(start=begin, every_hours=24, link=server.url("/pages/guide.html"), link_every=1),
             posts=[SimPost(at=self.at(f) + timedelta(hours=11), text="社保办理指南详见链接",
                            links=[server.url(f"/gone/guide-{n}.html")]) for n, f in enumerate((0.2, 0.45, 0.7, 0.9))])
 
@@ -346,6 +355,8 @@ class District:
     def account_rows(self) -> list[dict[str, str]]:
         return [a.row() for a in self.accounts]
 
-    def config_overrides(self) -> dict[str, dict]:
+    @property
+    def weibo_base(self) -> str:
+        """Where the simulated m.weibo.cn and its visitor system answer (``weibo.api_base``)."""
         assert self.weibo is not None
-        return self.weibo.config_overrides()
+        return self.weibo.server.base

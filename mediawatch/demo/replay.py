@@ -14,6 +14,7 @@ and a demo home is cleared (database and reports) before the demo runs again.
 from __future__ import annotations
 
 import csv
+import gc
 import logging
 import shutil
 import threading
@@ -28,6 +29,7 @@ from mediawatch import clock
 from mediawatch.app import App
 from mediawatch.config import CONFIG_FILE
 from mediawatch.demo.district import ACCOUNT_COLUMNS, COLUMN_COLUMNS, District
+from mediawatch.demo.remote import RemoteDistrict
 from mediawatch.errors import BadInput
 from mediawatch.store import DB_FILE, default_url
 from mediawatch.store.models import AccountCheck, Bulletin, CheckRun, Warning
@@ -51,6 +53,7 @@ backoff_seconds = 0.05
 
 [crawl]
 max_pages = 8
+link_workers = 4
 
 [canary]
 urls = ["{canary}"]
@@ -168,8 +171,12 @@ def _at(day: date, when: time) -> datetime:
 
 
 def run_demo(home: Path, *, days: int = 365, db_url: str | None = None, stop: threading.Event | None = None,
-             progress: Progress | None = None) -> DemoResult:
-    """Simulate the district, replay ``days`` days ending today (the clock's date), write the outputs."""
+             progress: Progress | None = None, separate_process: bool = True) -> DemoResult:
+    """Simulate the district, replay ``days`` days ending today (the clock's date), write the outputs.
+
+    ``separate_process``: serve the district from a child process (the default: the simulated
+    internet then runs on the second core) or from threads of this one.
+    """
     from mediawatch import checkers
     from mediawatch.registry import import_registry
     from mediawatch.schedule.cycle import previous_month
@@ -186,21 +193,22 @@ def run_demo(home: Path, *, days: int = 365, db_url: str | None = None, stop: th
     end = clock.today()
     start = end - timedelta(days=days - 1)
     started = clock.monotonic()
+    threads_before = set(threading.enumerate())
     checkers.platforms()  # load the checkers before the runner's threads race to (see the demo's notes)
     quiet = logging.getLogger("mediawatch")
     level = quiet.level
     if level in (logging.NOTSET, logging.INFO):
         quiet.setLevel(logging.WARNING)
-    district = District(start, days).start_servers()
+    district = (RemoteDistrict if separate_process else District)(start, days).start_servers()
     app = None
     completed = 0
     try:
-        weibo_base = district.weibo.server.base
-        (home / CONFIG_FILE).write_text(CONFIG.format(canary=district.canary_url, weibo=weibo_base), encoding="utf-8")
+        (home / CONFIG_FILE).write_text(CONFIG.format(canary=district.canary_url, weibo=district.weibo_base),
+                                        encoding="utf-8")
         _write_csv(home / "accounts.csv", ACCOUNT_COLUMNS, district.account_rows())
         _write_csv(home / "columns.csv", COLUMN_COLUMNS, district.columns)
         app = App(home, default_url(home))
-        clock.set_now(_at(start, time(0, 0)))
+        district.set_time(_at(start, time(0, 0)), 0)
         import_registry(app.store, home / "accounts.csv", home / "columns.csv")
         for index in range(days):
             if stop.is_set():
@@ -217,17 +225,30 @@ def run_demo(home: Path, *, days: int = 365, db_url: str | None = None, stop: th
         district.stop()
         if app is not None:
             app.close()
+        _let_threads_end(threads_before)
         quiet.setLevel(level)
         clock.set_now(fixed_before)
 
 
-def replay_day(app: App, district: District, index: int, stop: threading.Event) -> None:
+def _let_threads_end(before: set[threading.Thread], timeout: float = 5.0) -> None:
+    """Wait for the threads the replay started to end. The website checker's link-checking pools are
+    not closed by the runner; their threads end when the garbage collector finalizes the checkers."""
+    gc.collect()
+    deadline = clock.monotonic() + timeout
+    for thread in threading.enumerate():
+        if thread not in before and thread is not threading.current_thread():
+            thread.join(max(0.0, deadline - clock.monotonic()))
+    left = [t.name for t in threading.enumerate() if t not in before and t.is_alive()]
+    if left:
+        log.warning("threads still running after the demo: %s", ", ".join(left))
+
+
+def replay_day(app: App, district: District | RemoteDistrict, index: int, stop: threading.Event) -> None:
     """One simulated day: the district's behaviour for the day, the 02:00 cycle, the day's probes."""
     from mediawatch.schedule.cycle import run_cycle, run_probes
 
     day = district.day(index)
-    district.apply(index)
-    clock.set_now(_at(day, CHECK_AT))
+    district.set_time(_at(day, CHECK_AT), index)
     # the previous month's bulletin is due from its 1st; a month before the replay began has no data
     report = run_cycle(app, stop=stop, bulletin=day.replace(day=1) > district.start)
     for error in report.errors:
@@ -235,7 +256,7 @@ def replay_day(app: App, district: District, index: int, stop: threading.Event) 
     for when in PROBES_AT:
         if stop.is_set():
             return
-        clock.set_now(_at(day, when))
+        district.set_time(_at(day, when), index)
         run_probes(app)
 
 
@@ -253,7 +274,7 @@ def _last_bulletin(app: App, month: str, stop: threading.Event) -> Path | None:
     return write_bulletin(app, month).html
 
 
-def _result(app: App, district: District, home: Path, start: date, end: date, days: int, completed: int,
+def _result(app: App, district: District | RemoteDistrict, home: Path, start: date, end: date, days: int, completed: int,
             seconds: float, cleared: bool, bulletin: Path | None) -> DemoResult:
     from mediawatch import closure
 

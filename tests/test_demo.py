@@ -1,0 +1,144 @@
+"""`mediawatch demo`: it finishes, writes its notices and the last full month's bulletin naming the
+accounts it should, fires the closure rule, leaves nothing running, and starts clean when run again.
+
+The short replay (``--days 45``) runs in the suite; the full default year is marked ``slow`` and
+runs only with ``MEDIAWATCH_TEST_FULL_DEMO=1`` (it takes minutes; see the README's "The demo").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import threading
+import tomllib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import Cli
+
+NOW = "2026-11-23T10:00:00+08:00"
+
+
+@pytest.fixture
+def demo_cli(tmp_path: Path) -> Cli:
+    home = tmp_path / "demo-home"
+    return Cli(home, f"sqlite:///{home / 'mediawatch.db'}")
+
+
+def _children_running(name: str) -> list[int]:
+    """Processes started by this one whose command line names ``name`` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            ppid = int(re.search(r"^PPid:\s+(\d+)", (entry / "status").read_text(), re.M).group(1))
+        except (OSError, AttributeError, ValueError):
+            continue
+        if name in cmdline and ppid == os.getpid():
+            found.append(int(entry.name))
+    return found
+
+
+def _refused(url: str) -> bool:
+    parts = urlsplit(url)
+    try:
+        socket.create_connection((parts.hostname, parts.port), timeout=1).close()
+    except OSError:
+        return True
+    return False
+
+
+def _warnings(cli: Cli) -> list[dict]:
+    return json.loads(cli("warnings", "--status", "all", "--format", "json", now=NOW).stdout)
+
+
+def test_demo_short_replay(demo_cli):
+    threads_before = {t.name for t in threading.enumerate()}
+    out = demo_cli("demo", "--days", "45", now=NOW).stdout
+    home = demo_cli.home
+    assert "started from a clean demo database" in out
+    assert "replayed 45 of 45 days, 2026-10-10 to 2026-11-23" in out
+    assert "45 check runs, 180 probe runs" in out
+
+    # the last full month's bulletin, and the accounts with problems in it
+    bulletin = home / "reports" / "2026-10" / "bulletin.html"
+    assert f"the last full month's bulletin: {bulletin}" in out
+    html = bulletin.read_text(encoding="utf-8")
+    assert "2026年10月" in html
+    for name in ("XX区卫生健康局",  # a blank column all along
+                 "XX城管",  # not verified
+                 "XX区民政局",  # its links broke in the month
+                 "XX区司法局"):  # a dead external link, fixed only later
+        assert name in html, name
+    assert (home / "reports" / "2026-10" / "annex.xlsx").exists()
+
+    # notices were written, a folder per day something was due
+    notices = home / "reports" / "notices"
+    days = sorted(p.name for p in notices.iterdir())
+    assert days and days[0] == "2026-10-10"  # the first day's check found problems at once
+    assert sum(1 for _ in notices.rglob("*.html")) >= 10
+
+    # warnings came and went, and every rule fired
+    rows = _warnings(demo_cli)
+    rules = {r["rule"] for r in rows}
+    assert rules >= {"blank_column", "broken_links", "not_updated", "not_verified", "name_mismatch", "account_gone",
+                     "severe_typo", "homepage_not_updated", "column_stale", "unavailable"}, rules
+    statuses = {r["status"] for r in rows}
+    assert statuses == {"open", "resolved"}
+    blocked = [r for r in rows if r["account_id"] == "wb-sc"]
+    assert blocked == []  # refused by the platform for days: check_failed, never a warning
+    assert re.search(r"check_failed: [1-9]\d* account checks", out)
+
+    # the closure rule fired where links broke again and again
+    closure = {c["account_id"]: c["warnings_12m"] for c in
+               json.loads(demo_cli("closure", "--format", "json", now=NOW).stdout)}
+    assert closure == {"site-mzj": 5, "wb-rs": 4}
+    assert "site-mzj XX区民政局 (区民政局): 5 warnings" in out
+
+    # nothing left running: no server answers, no child process, no thread of ours
+    config = tomllib.loads((home / "mediawatch.toml").read_text(encoding="utf-8"))
+    assert _refused(config["canary"]["urls"][0]) and _refused(config["weibo"]["api_base"] + "/")
+    assert _children_running("mediawatch.demo.child") == []
+    assert {t.name for t in threading.enumerate()} <= threads_before
+
+    # run again on the same home: a clean database, said so
+    again = demo_cli("demo", "--days", "2", now=NOW).stdout
+    assert "the previous demo's database and reports were removed" in again
+    assert len(_warnings(demo_cli)) < len(rows)
+    assert not (home / "reports" / "notices" / "2026-10-10").exists()
+
+
+def test_demo_refuses_a_folder_it_did_not_write(tmp_path):
+    home = tmp_path / "office"
+    home.mkdir()
+    (home / "mediawatch.toml").write_text("[office]\nname = \"XX区人民政府办公室\"\n", encoding="utf-8")
+    cli = Cli(home, f"sqlite:///{home / 'mediawatch.db'}")
+    result = cli("demo", "--days", "1", now=NOW, expect=2)
+    assert "not written by the demo" in result.stderr and "--home demo-home" in result.stderr
+    assert not (home / "mediawatch.db").exists()
+
+
+def test_demo_keeps_its_own_database(tmp_path):
+    home = tmp_path / "demo-home"
+    cli = Cli(home, f"sqlite:///{tmp_path / 'elsewhere.db'}")
+    result = cli("demo", "--days", "1", now=NOW, expect=2)
+    assert "its own SQLite database" in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get("MEDIAWATCH_TEST_FULL_DEMO"), reason="the full year takes minutes: "
+                    "set MEDIAWATCH_TEST_FULL_DEMO=1")
+@pytest.mark.timeout(1800)
+def test_demo_full_year(demo_cli):
+    out = demo_cli("demo", now=NOW).stdout
+    assert "replayed 365 of 365 days, 2025-11-24 to 2026-11-23" in out
+    assert "bulletins: 12 written (2025-11 to 2026-10)" in out
+    closure = {c["account_id"] for c in json.loads(demo_cli("closure", "--format", "json", now=NOW).stdout)}
+    assert closure == {"site-mzj", "wb-rs", "wb-jk", "wx-nyj"}
+    html = (demo_cli.home / "reports" / "2026-10" / "bulletin.html").read_text(encoding="utf-8")
+    for name in ("XX区民政局", "健康XX", "XX农业农村", "XX人社"):  # the closure candidates, named in the bulletin
+        assert name in html, name
