@@ -29,7 +29,7 @@ from mediawatch.checkers.base import PRIMARY_KIND, AccountSpec, CheckContext, Co
 from mediawatch.closure import latest_decisions
 from mediawatch.errors import BadInput
 from mediawatch.rules.base import ProbeRecord, RuleInput, StoredObservation
-from mediawatch.store.models import Account, AccountCheck, CheckRun, Probe
+from mediawatch.store.models import Account, AccountCheck, CheckRun, Probe, WarningEvent
 from mediawatch.store.models import Observation as ObservationRow
 from mediawatch.warnings import apply_verdicts
 
@@ -130,10 +130,12 @@ class Runner:
 
     # --- the run record ---------------------------------------------------------------------
 
-    def _open_run(self, as_of: datetime, scope: dict) -> CheckRun:
+    def _open_run(self, as_of: datetime, scope: dict) -> tuple[CheckRun, str | None]:
+        """The run of this clock time (resumed) or a new one; with the status it had before."""
         with self.store.session() as session:
             run = session.scalar(select(CheckRun).where(CheckRun.kind == "check", CheckRun.as_of == as_of)
                                  .order_by(CheckRun.id.desc()).limit(1))
+            before = run.status if run is not None else None
             if run is not None and run.status == "degraded":
                 # nothing was evaluated: start the observation phase again now the network may be back
                 session.execute(delete(ObservationRow).where(ObservationRow.run_id == run.id))
@@ -143,10 +145,15 @@ class Runner:
                 run = CheckRun(kind="check", as_of=as_of, started_at=clock.now(), status="running", scope=scope,
                                stats={})
                 session.add(run)
-            elif run.status in ("interrupted", "running"):
+            elif run.status == "interrupted":
                 run.status = "running"
             session.flush()
-            return run
+            return run, before
+
+    def _unevaluated(self, run_id: int) -> int:
+        with self.store.session() as session:
+            return session.scalar(select(func.count()).select_from(AccountCheck).where(
+                AccountCheck.run_id == run_id, AccountCheck.evaluated_at.is_(None))) or 0
 
     def _finish(self, run_id: int, status: str, message: str | None, stats: dict) -> None:
         with self.store.session() as session:
@@ -248,7 +255,7 @@ class Runner:
 
     # --- phase 2: evaluate ------------------------------------------------------------------
 
-    def _evaluate(self, run_id: int, as_of: datetime, report: RunReport) -> bool:
+    def _evaluate(self, run_id: int, as_of: datetime) -> bool:
         with self.store.session() as session:
             ids = list(session.scalars(select(AccountCheck.id).where(AccountCheck.run_id == run_id,
                                                                       AccountCheck.evaluated_at.is_(None))
@@ -263,16 +270,9 @@ class Runner:
                 account = session.get(Account, check.account_pk)
                 given = self._rule_input(session, account, check, as_of)
                 verdicts = rules.evaluate(given)
-                changes = apply_verdicts(session, account, verdicts, as_of=as_of, run_id=run_id, config=self.config)
+                apply_verdicts(session, account, verdicts, as_of=as_of, run_id=run_id, config=self.config)
                 check.evaluated_at = clock.now()
                 check.verdicts = {v.rule: v.outcome for v in verdicts}
-            for change in changes:
-                if change.kind == "opened":
-                    report.opened += 1
-                elif change.kind == "updated":
-                    report.updated += 1
-                elif change.kind == "resolved":
-                    report.resolved += 1
             self.progress("evaluate", n, total)
         return True
 
@@ -298,9 +298,14 @@ class Runner:
         account_ids = list(account_ids)
         with self.store.session() as session:
             pks = select_accounts(session, platform=platform, account_ids=account_ids)
-        run = self._open_run(as_of, {"platform": platform, "accounts": account_ids})
+        run, before = self._open_run(as_of, {"platform": platform, "accounts": account_ids})
         report = RunReport(run_id=run.id, as_of=as_of, status="running")
         todo, report.skipped = self._pending(run.id, pks, as_of)
+        if before == "done" and not todo and not self._unevaluated(run.id):
+            self._count(run.id, report)
+            report.status = "done"
+            report.message = "this run was already complete as of this time: nothing was changed"
+            return report
         if todo:
             canary = check_canary(self.config, self.fetcher)
             if not canary.ok:
@@ -319,7 +324,7 @@ class Runner:
             log.error(message)
             self._count(run.id, report)
             return report
-        if not self._evaluate(run.id, as_of, report):
+        if not self._evaluate(run.id, as_of):
             return self._interrupted(run.id, report)
         self._count(run.id, report)
         report.status = "done"
@@ -343,6 +348,10 @@ class Runner:
         report.checked = len(rows)
         report.failures = [{"account_id": a, "reason": f} for a, o, f in rows if o != "ok"]
         report.check_failed = len(report.failures)
+        with self.store.session() as session:
+            events = dict(session.execute(select(WarningEvent.kind, func.count()).where(WarningEvent.run_id == run_id)
+                                          .group_by(WarningEvent.kind)).all())
+        report.opened, report.updated, report.resolved = (events.get(k, 0) for k in ("opened", "updated", "resolved"))
 
 
 def run_check(app: App, *, platform: str | None = None, account_ids: Iterable[str] = (),

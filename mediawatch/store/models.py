@@ -205,7 +205,7 @@ class WarningEvent(Base):
     kind: Mapped[str] = mapped_column(String(16))  # opened | updated | resolved | revoked | imported | overdue
     actor: Mapped[str] = mapped_column(String(100))
     reason: Mapped[str | None] = mapped_column(Text)
-    run_id: Mapped[int | None] = mapped_column(ForeignKey("check_runs.id", ondelete="SET NULL"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("check_runs.id", ondelete="SET NULL"), index=True)
     data: Mapped[dict] = mapped_column(default=dict)
 
     warning: Mapped[Warning] = relationship(back_populates="events")
