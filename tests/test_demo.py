@@ -112,6 +112,20 @@ def test_demo_short_replay(demo_cli):
     assert not (home / "reports" / "notices" / "2026-10-10").exists()
 
 
+def test_demo_with_the_district_in_this_process(tmp_path):
+    from mediawatch import clock
+    from mediawatch.demo import run_demo
+
+    clock.set_now(clock.parse_datetime(NOW))
+    threads_before = set(threading.enumerate())
+    result = run_demo(tmp_path / "demo-home", days=3, separate_process=False)
+    assert result.completed_days == 3 and result.runs == {"check": 3, "probe": 12}
+    assert result.bulletin == tmp_path / "demo-home" / "reports" / "2026-10" / "bulletin.html"
+    assert result.bulletin.exists()
+    assert clock.now() == clock.parse_datetime(NOW)  # the clock is given back as it was
+    assert not [t for t in threading.enumerate() if t not in threads_before]
+
+
 def test_demo_refuses_a_folder_it_did_not_write(tmp_path):
     home = tmp_path / "office"
     home.mkdir()

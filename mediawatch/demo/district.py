@@ -23,7 +23,7 @@ span, so a shorter replay (``--days 60``) still shows them, compressed:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Callable
 
@@ -225,7 +225,8 @@ class District:
         stale_news = ColumnSpec("zwdt", "政务动态", "news", 2, "iso", stopped_on=self.day(int(0.6 * self.span)))
         self._site("site-wsj", "XX区卫生健康局", "区卫生健康局",
                    "a blank column all year; its news column abandoned from mid-year",
-                   SiteSpec("XX区卫生健康局", columns=(stale_news, *DEFAULT_COLUMNS[1:3], DEFAULT_COLUMNS[5]), broken=False, seed=6))
+                   SiteSpec("XX区卫生健康局", columns=(stale_news, *DEFAULT_COLUMNS[1:3], DEFAULT_COLUMNS[5]),
+                            broken=False, seed=6))
         slow = self._site("site-zrzy", "XX区自然资源和规划局", "区自然资源和规划局",
                           "slow at peak hours in two episodes: probes time out (unavailable)",
                           SiteSpec("XX区自然资源和规划局", columns=four, broken=False, seed=7))

@@ -18,7 +18,7 @@ import gc
 import logging
 import shutil
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Callable
@@ -100,7 +100,7 @@ class DemoResult:
     overdue: int
     by_rule: dict[str, int]
     closure: list[dict]
-    stories: list[dict] = field(default_factory=list)
+    closure_rule: tuple[int, int] = (3, 365)  # more than this many warnings within this many days
 
     @property
     def stopped_early(self) -> bool:
@@ -124,7 +124,8 @@ class DemoResult:
         out.append(f"check_failed: {self.check_failed} account checks (the platform refused us: recorded, "
                    "never a warning)")
         if self.closure:
-            out.append("closure candidates (more than 3 warnings within 365 days; the office decides):")
+            out.append(f"closure candidates (more than {self.closure_rule[0]} warnings within {self.closure_rule[1]} "
+                       "days; the office decides):")
             out.extend(f"  {c['account_id']} {c['name']} ({c['owner_unit']}): {c['warnings_12m']} warnings"
                        for c in self.closure)
         else:
@@ -177,7 +178,6 @@ def run_demo(home: Path, *, days: int = 365, db_url: str | None = None, stop: th
     ``separate_process``: serve the district from a child process (the default: the simulated
     internet then runs on the second core) or from threads of this one.
     """
-    from mediawatch import checkers
     from mediawatch.registry import import_registry
     from mediawatch.schedule.cycle import previous_month
 
@@ -194,7 +194,6 @@ def run_demo(home: Path, *, days: int = 365, db_url: str | None = None, stop: th
     start = end - timedelta(days=days - 1)
     started = clock.monotonic()
     threads_before = set(threading.enumerate())
-    checkers.platforms()  # load the checkers before the runner's threads race to (see the demo's notes)
     quiet = logging.getLogger("mediawatch")
     level = quiet.level
     if level in (logging.NOTSET, logging.INFO):
@@ -274,8 +273,8 @@ def _last_bulletin(app: App, month: str, stop: threading.Event) -> Path | None:
     return write_bulletin(app, month).html
 
 
-def _result(app: App, district: District | RemoteDistrict, home: Path, start: date, end: date, days: int, completed: int,
-            seconds: float, cleared: bool, bulletin: Path | None) -> DemoResult:
+def _result(app: App, district: District | RemoteDistrict, home: Path, start: date, end: date, days: int,
+            completed: int, seconds: float, cleared: bool, bulletin: Path | None) -> DemoResult:
     from mediawatch import closure
 
     now = clock.now()
@@ -303,6 +302,5 @@ def _result(app: App, district: District | RemoteDistrict, home: Path, start: da
         by_rule=dict(sorted(by_rule.items(), key=lambda item: (-item[1], item[0]))),
         closure=[{"account_id": c.account_id, "name": c.name, "owner_unit": c.owner_unit,
                   "warnings_12m": c.warnings_12m} for c in candidates],
-        stories=[{"account_id": a.account_id, "platform": a.platform, "name": a.name, "story": a.story}
-                 for a in district.accounts],
+        closure_rule=(app.config.closure.max_warnings, app.config.closure.window_days),
     )

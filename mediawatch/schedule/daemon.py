@@ -14,7 +14,7 @@ import socket
 import threading
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, inspect, select, text
+from sqlalchemy import delete, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from mediawatch import clock
