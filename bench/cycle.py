@@ -217,7 +217,7 @@ def main() -> None:
     app = App(args.home)
     clock.set_now(DAYS[0].replace(tzinfo=clock.SHANGHAI) - timedelta(hours=1))
     started = time.perf_counter()
-    import_registry(app.store, args.home / "accounts.csv", args.home / "columns.csv")
+    import_registry(app.store, args.home / "accounts.csv", args.home / "columns.csv" if hello["sites"] else None)
     print(f"registry imported in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     results = []
     for day in DAYS:

@@ -133,7 +133,8 @@ class DemoResult:
         out.append(f"notices: {self.notice_files} written to {self.notices_dir}/ (a folder per day; the demo "
                    "sends no mail)")
         if self.bulletins:
-            out.append(f"bulletins: {len(self.bulletins)} written ({self.bulletins[0]} to {self.bulletins[-1]})")
+            months = self.bulletins[0] if len(self.bulletins) == 1 else f"{self.bulletins[0]} to {self.bulletins[-1]}"
+            out.append(f"bulletins: {len(self.bulletins)} written ({months})")
         if self.bulletin is not None:
             out.append(f"the last full month's bulletin: {self.bulletin} (annex.xlsx and annex.csv beside it)")
         out.append("every simulation server has stopped. Look around with, for example:")
