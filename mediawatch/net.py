@@ -324,7 +324,10 @@ def _read(response: requests.Response, limit: int, deadline: float) -> tuple[byt
     """Up to ``limit`` bytes of the body, streamed; the rest is never read (the connection is
     dropped). Raises ``AttemptTimeout`` once ``deadline`` passes."""
     if limit == 0:
-        response.close()
+        if response.request is not None and response.request.method == "HEAD":
+            response.raw.release_conn()  # no body follows a HEAD: keep the connection for the next request
+        else:
+            response.close()
         return b"", False
     chunks, size = [], 0
     raw = response.raw

@@ -125,10 +125,12 @@ class AccountCheck(Base):
 
 class Observation(Base):
     __tablename__ = "observations"
-    __table_args__ = (Index("ix_observations_account_kind", "account_pk", "kind", "as_of"),)
+    __table_args__ = (Index("ix_observations_account_kind", "account_pk", "kind", "as_of"),
+                      # the rules read one account's observations of one run
+                      Index("ix_observations_run_account", "run_id", "account_pk"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("check_runs.id", ondelete="CASCADE"), index=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("check_runs.id", ondelete="CASCADE"))
     account_pk: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     as_of: Mapped[datetime]
     kind: Mapped[str] = mapped_column(String(32))
