@@ -143,7 +143,7 @@ DEFAULTS: dict[str, dict[str, Key]] = {
     },
     "schedule": {
         "daily_check_time": Key("02:00", "local time the daily check starts (日清日结)"),
-        "spread_minutes": Key(120, "NOT BUILT YET: accounts to be spread over this window rather than all at once"),
+        "spread_minutes": Key(120, "the daemon's daily check spreads the accounts over this window, not all at once"),
         "probes_per_day": Key(24, "19号 asks for >= 20 availability probes a day"),
         "bulletin_day": Key(1, "day of the month the previous month's bulletin is written"),
         "retry_attempts": Key(4, "check_failed accounts (blocked, network) are checked again this many times a day"),

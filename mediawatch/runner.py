@@ -112,8 +112,9 @@ def _outcome(spec: AccountSpec, observations: list[Observation]) -> tuple[str, s
 
 class Runner:
     def __init__(self, app: App, *, stop: threading.Event | None = None, progress: Progress | None = None,
-                 fetcher=None):
+                 fetcher=None, spread_seconds: float = 0.0):
         self.app = app
+        self.spread_seconds = spread_seconds
         self.config = app.config
         self.store = app.store
         self.stop = stop or threading.Event()
@@ -196,18 +197,32 @@ class Runner:
         self.progress("check", 0, total)
         in_flight: dict[Future, AccountSpec] = {}
         queue = self._specs(todo)
+        # the daemon spreads the accounts over a window instead of starting them all at once
+        pace = self.spread_seconds / total if total and self.spread_seconds > 0 else 0.0
+        started, submitted, exhausted = clock.monotonic(), 0, False
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="check") as pool:
             while True:
                 while not self.stop.is_set() and len(in_flight) < workers * 2:
+                    if pace:
+                        wait_for = started + submitted * pace - clock.monotonic()
+                        if wait_for > 0 and in_flight:
+                            break  # collect finished checks while waiting for the next slot
+                        if wait_for > 0 and self.stop.wait(wait_for):
+                            break
                     spec = next(queue, None)
                     if spec is None:
+                        exhausted = True
                         break
+                    submitted += 1
                     ctx = CheckContext(config=self.config, now=as_of, fetcher=self.fetcher,
                                        since=since.get(spec.pk, as_of - timedelta(days=LINK_LOOKBACK_DAYS)))
                     in_flight[pool.submit(_run_checker, spec, ctx)] = spec
                 if not in_flight:
+                    if not exhausted and not self.stop.is_set():
+                        continue  # paced: the next account's slot has not come yet
                     break
-                finished, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+                timeout = max(0.0, started + submitted * pace - clock.monotonic()) if pace else None
+                finished, _ = wait(list(in_flight), timeout=timeout, return_when=FIRST_COMPLETED)
                 for future in finished:
                     spec = in_flight.pop(future)
                     self._store_observations(run_id, spec, as_of, future.result())
@@ -355,5 +370,7 @@ class Runner:
 
 
 def run_check(app: App, *, platform: str | None = None, account_ids: Iterable[str] = (),
-              stop: threading.Event | None = None, progress: Progress | None = None, fetcher=None) -> RunReport:
-    return Runner(app, stop=stop, progress=progress, fetcher=fetcher).run(platform=platform, account_ids=account_ids)
+              stop: threading.Event | None = None, progress: Progress | None = None, fetcher=None,
+              spread_seconds: float = 0.0) -> RunReport:
+    return Runner(app, stop=stop, progress=progress, fetcher=fetcher, spread_seconds=spread_seconds).run(
+        platform=platform, account_ids=account_ids)

@@ -16,7 +16,8 @@ from mediawatch.store.models import Account, AccountCheck, CheckRun
 
 def test_blocked_accounts_are_retried_with_backoff(server, home, tmp_path, cli):
     text = (home / "mediawatch.toml").read_text(encoding="utf-8").replace(
-        "[weibo]\n", f"[weibo]\napi_base = \"{server.base}\"\nvisitor_base = \"{server.base}\"\n")
+        "[weibo]\n", f"[weibo]\napi_base = \"{server.base}\"\nvisitor_base = \"{server.base}\"\n") \
+        + "[schedule]\nspread_minutes = 0\n"
     (home / "mediawatch.toml").write_text(text, encoding="utf-8")
     weibo = WeiboSimulation(server)
     start = clock.parse_datetime("2026-01-01T09:00:00+08:00")

@@ -213,3 +213,24 @@ def test_a_closed_account_is_no_longer_checked(district, cli):
     cli("closure", "decide", "wb-stale", "--decision", "rectify", "--reason", "整改后恢复", now=NOW)
     assert "3 checked" in cli("check", now="2026-11-22T10:00:00+08:00").stdout
     assert [w["account_id"] for w in json.loads(cli("warnings", "--format", "json").stdout)] == ["wb-stale"]
+
+
+def test_spread_starts_accounts_evenly_over_the_window(server, home, tmp_path, cli):
+    configure(home)
+    wechat = WechatSimulation(server)
+    for i in range(4):
+        wechat.add(SimWechatAccount(f"k{i}", f"公众号{i}", cadence=Cadence(start=T(2026, 1, 1, 9))))
+    cli("accounts", "import", str(registry(tmp_path, [
+        f"wx-{i},wechat,公众号{i},单位{i},,{wechat.feed_url(f'k{i}')},feed" for i in range(4)])))
+    app = App(home, cli.db_url)
+    clock.set_now(clock.parse_datetime(NOW))
+    started = clock.monotonic()
+    try:
+        report = run_check(app, spread_seconds=2.0)
+    finally:
+        app.close()
+    elapsed = clock.monotonic() - started
+    feeds = [r for r in server.requests if r.path.startswith("/feeds/")]
+    assert report.status == "done" and report.checked == 4 and len(feeds) == 4
+    # four accounts over two seconds: one starts every half second, the last at 1.5 s
+    assert 1.4 <= elapsed < 6

@@ -80,7 +80,8 @@ def write_bulletin(app: App, month: str) -> str:
 
 
 def run_cycle(app: App, *, stop: threading.Event | None = None, progress=None, probe: bool = True,
-              check: bool = True, notices: bool = True, bulletin: bool = True, fetcher=None) -> CycleReport:
+              check: bool = True, notices: bool = True, bulletin: bool = True, fetcher=None,
+              spread_seconds: float = 0.0) -> CycleReport:
     """Each step runs even when an earlier one failed; a failure is logged and reported, not raised."""
     from mediawatch.runner import run_check
 
@@ -89,8 +90,8 @@ def run_cycle(app: App, *, stop: threading.Event | None = None, progress=None, p
     if probe:
         steps.append(("probe", lambda: setattr(report, "probe", run_probes(app, fetcher))))
     if check:
-        steps.append(("check", lambda: setattr(report, "check", run_check(app, stop=stop, progress=progress,
-                                                                          fetcher=fetcher))))
+        steps.append(("check", lambda: setattr(report, "check", run_check(
+            app, stop=stop, progress=progress, fetcher=fetcher, spread_seconds=spread_seconds))))
     if notices:
         steps.append(("notices", lambda: setattr(report, "notices", send_notices(app))))
     if bulletin:

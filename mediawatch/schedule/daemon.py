@@ -95,7 +95,8 @@ def _stop() -> threading.Event:
 
 def job_daily_check() -> None:
     started = clock.monotonic()
-    report = run_cycle(_app(), stop=_stop(), probe=False, bulletin=False)
+    spread = _app().config.schedule.spread_minutes * 60
+    report = run_cycle(_app(), stop=_stop(), probe=False, bulletin=False, spread_seconds=spread)
     log.info("daily check done in %.0f s: %s", clock.monotonic() - started, "; ".join(report.lines()))
     if report.check is not None:
         schedule_retry([f["account_id"] for f in report.check.failures], attempt=1)
