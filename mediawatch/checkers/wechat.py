@@ -11,37 +11,20 @@ requests for this account; it never fails the check.
 
 from __future__ import annotations
 
-import logging
-
-from mediawatch.checkers import sources
-from mediawatch.checkers.base import BLOCKED_ERRORS, AccountSpec, CheckContext, Observation
+from mediawatch.checkers.base import BLOCKED_ERRORS, CheckContext
+from mediawatch.checkers.newmedia import NewMediaChecker
 from mediawatch.checkers.sources.base import SourceResult
 from mediawatch.checkers.sources.client import PlatformClient
-from mediawatch.checkers.sources.observe import failed, observations, window_start
+from mediawatch.checkers.sources.observe import window_start
 from mediawatch.checkers.sources.post_html import excerpt
 from mediawatch.checkers.sources.wechat_article import read_article
 
-log = logging.getLogger(__name__)
-
-
-class WechatChecker:
+class WechatChecker(NewMediaChecker):
     platform = "wechat"
 
-    def check(self, account: AccountSpec, ctx: CheckContext) -> list[Observation]:
-        try:
-            try:
-                source = sources.get(sources.choose(account))
-            except LookupError as exc:
-                return failed("invalid_url", str(exc), account.feed_url or account.source_url)
-            client = PlatformClient(ctx, self.platform)
-            result = source.fetch(account, ctx, client)
-            lookback = int(ctx.config.wechat.lookback_days)
-            if result.ok and not (result.profile and result.profile.gone) and ctx.config.wechat.fetch_articles:
-                open_articles(result, ctx, client, lookback)
-            return observations(result, account, ctx, lookback_days=lookback)
-        except Exception as exc:  # noqa: BLE001 - a failing account never aborts a run
-            log.exception("wechat check crashed on %s", account.account_id)
-            return failed("internal", f"{exc.__class__.__name__}: {exc}", None)
+    def enrich(self, result: SourceResult, ctx: CheckContext, client: PlatformClient, lookback_days: int) -> None:
+        if result.ok and not (result.profile and result.profile.gone) and ctx.config.wechat.fetch_articles:
+            open_articles(result, ctx, client, lookback_days)
 
 
 def open_articles(result: SourceResult, ctx: CheckContext, client: PlatformClient, lookback_days: int) -> None:

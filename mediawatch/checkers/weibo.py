@@ -8,28 +8,8 @@ Observations are described in checkers/base.py and sources/observe.py.
 
 from __future__ import annotations
 
-import logging
-
-from mediawatch.checkers import sources
-from mediawatch.checkers.base import AccountSpec, CheckContext, Observation
-from mediawatch.checkers.sources.client import PlatformClient
-from mediawatch.checkers.sources.observe import failed, observations
-
-log = logging.getLogger(__name__)
+from mediawatch.checkers.newmedia import NewMediaChecker
 
 
-class WeiboChecker:
+class WeiboChecker(NewMediaChecker):
     platform = "weibo"
-
-    def check(self, account: AccountSpec, ctx: CheckContext) -> list[Observation]:
-        try:
-            try:
-                source = sources.get(sources.choose(account))
-            except LookupError as exc:
-                return failed("invalid_url", str(exc), account.feed_url or account.source_url)
-            client = PlatformClient(ctx, self.platform)
-            result = source.fetch(account, ctx, client)
-            return observations(result, account, ctx, lookback_days=int(ctx.config.weibo.lookback_days))
-        except Exception as exc:  # noqa: BLE001 - a failing account never aborts a run
-            log.exception("weibo check crashed on %s", account.account_id)
-            return failed("internal", f"{exc.__class__.__name__}: {exc}", None)
