@@ -207,3 +207,18 @@ def test_a_crash_inside_a_source_is_an_internal_observation(home, monkeypatch):
     monkeypatch.setattr(FeedSource, "fetch", explode)
     obs = _check(home, feed_url="https://r.example/f.xml")
     assert not obs["posts"].ok and obs["posts"].error_kind == "internal" and "boom" in obs["posts"].error
+
+
+def test_article_markup_fallbacks_for_name_and_title():
+    from mediawatch.checkers.sources.wechat_article import Article, parse_article
+
+    page = ('<html><head><meta property="og:title" content="关于秋冬季森林防火的通告"></head><body>'
+            '<div class="rich_media_meta profile_nickname"> XX区 应急管理 </div>'
+            '<div id="js_content"><p>各单位：<br>请做好防火工作，详见<a href="http://yjj.example.gov.cn/t.html">通知'
+            '</a>。</p></div><script>var ct = "1763690400";</script></body></html>')
+    article = parse_article(page, Article(url="https://mp.weixin.qq.com/s/x"))
+    assert article.nickname == "XX区 应急管理"
+    assert article.title == "关于秋冬季森林防火的通告"
+    assert article.published_at is not None and article.published_at.year == 2025
+    assert article.text == "各单位：\n请做好防火工作，详见通知。"
+    assert [link.url for link in article.links] == ["http://yjj.example.gov.cn/t.html"]

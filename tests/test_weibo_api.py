@@ -327,3 +327,17 @@ def test_one_request_at_a_time_per_platform_host(home, sim, server):
     assert all(by_kind(r)["posts"].ok for r in results)
     assert most[0] == 1
     assert server.count("/visitor/genvisitor2") == 1
+
+
+def test_post_text_and_links_from_one_parse():
+    from mediawatch.checkers.sources.post_html import read_post
+
+    html = ('第一行<br>第二行<BR/>第三行 <span class="url-icon"><img alt="[赞]" src="//h5.sinaimg.cn/x.png"></span>'
+            '<!-- 注释 --><script>var hidden = 1</script>&amp; '
+            '<a href="http://www.xxq.example.gov.cn/a.html">区政府<b>网站</b></a>'
+            '<a href="http://www.xxq.example.gov.cn/a.html">again</a>')
+    text, links = read_post(html)
+    assert text == "第一行\n第二行\n第三行 [赞]& 区政府网站again"
+    assert [(link.url, link.text) for link in links] == [("http://www.xxq.example.gov.cn/a.html", "区政府 网站")]
+    assert read_post("纯文本 &lt;无标签&gt;") == ("纯文本 <无标签>", [])
+    assert read_post("") == ("", [])

@@ -21,7 +21,7 @@ from lxml import etree
 from mediawatch.checkers.base import BLOCKED_ERRORS, AccountSpec, CheckContext
 from mediawatch.checkers.sources.base import Post, Profile, SourceResult
 from mediawatch.checkers.sources.client import PlatformClient
-from mediawatch.checkers.sources.post_html import excerpt, links_in, plain_text
+from mediawatch.checkers.sources.post_html import excerpt, plain_text, read_post
 from mediawatch.checkers.sources.signals import STATUS_KINDS, blocked_kind, gone_reason
 from mediawatch.clock import SHANGHAI
 
@@ -151,10 +151,10 @@ def _item(item: etree._Element, index: int, now: datetime) -> Post:
     html = _markup(_child(item, "encoded", "content")) or _markup(_child(item, "description", "summary"))
     title = _text(_child(item, "title"))
     raw = _text(_child(item, "pubDate", "published", "date", "issued", "updated", "modified"))
-    text = plain_text(html)
+    text, links = read_post(html)
     return Post(id=guid or link or f"item-{index + 1}", at=parse_feed_date(raw, now), title=excerpt(title or text),
                 text="\n".join(t for t in (plain_text(title), text) if t), url=link or None,
-                links=links_in(html), raw_time=raw or None)
+                links=links, raw_time=raw or None)
 
 
 def _link(item: etree._Element) -> str:

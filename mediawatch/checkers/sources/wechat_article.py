@@ -17,12 +17,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bs4 import BeautifulSoup
-
 from mediawatch.checkers.base import BLOCKED_ERRORS
 from mediawatch.checkers.sources.base import PostLink
 from mediawatch.checkers.sources.client import PlatformClient
-from mediawatch.checkers.sources.post_html import links_in, plain_text
+from mediawatch.checkers.links import parse_html
+from mediawatch.checkers.sources.post_html import read_element
 from mediawatch.checkers.sources.signals import STATUS_KINDS, article_gone, blocked_kind
 from mediawatch.clock import SHANGHAI
 
@@ -83,22 +82,33 @@ def parse_article(page: str, article: Article) -> Article:
         article.published_at = datetime.fromtimestamp(int(match.group(1)), SHANGHAI)
     nickname = _js_string(_NICKNAME.search(page))
     title = _js_string(_TITLE.search(page))
-    soup = BeautifulSoup(page, "lxml")
+    root = parse_html(page)
     if not nickname:
-        node = soup.find(id="js_name") or soup.find(class_="profile_nickname")
-        nickname = node.get_text(" ", strip=True) if node else None
+        node = _first(root, '//*[@id="js_name"]')
+        if node is None:
+            node = _first(root, '//*[contains(concat(" ", normalize-space(@class), " "), " profile_nickname ")]')
+        nickname = _node_text(node) if node is not None else None
     if not title:
-        meta = soup.find("meta", attrs={"property": "og:title"})
-        node = soup.find(id="activity-name")
-        title = (meta.get("content") if meta else None) or (node.get_text(" ", strip=True) if node else None)
+        meta = _first(root, '//meta[@property="og:title"]')
+        node = _first(root, '//*[@id="activity-name"]')
+        title = (meta.get("content") if meta is not None else None) or (
+            _node_text(node) if node is not None else None)
     article.nickname = nickname or None
     article.title = title or None
-    content = soup.find(id="js_content")
+    content = _first(root, '//*[@id="js_content"]')
     if content is not None:
-        body = str(content)
-        article.text = plain_text(body)
-        article.links = links_in(body)
+        article.text, article.links = read_element(content)
     return article
+
+
+def _first(root, path: str):
+    found = root.xpath(path)
+    return found[0] if found else None
+
+
+def _node_text(node) -> str:
+    """The element's text pieces, each stripped, joined by spaces."""
+    return " ".join(piece.strip() for piece in node.itertext() if piece.strip())
 
 
 def _js_string(match: re.Match[str] | None) -> str | None:

@@ -24,7 +24,7 @@ from typing import Any
 from mediawatch.checkers.base import BLOCKED_ERRORS, AccountSpec, CheckContext
 from mediawatch.checkers.sources.base import Post, Profile, SourceResult
 from mediawatch.checkers.sources.client import PlatformClient
-from mediawatch.checkers.sources.post_html import excerpt, links_in, plain_text
+from mediawatch.checkers.sources.post_html import excerpt, read_post
 from mediawatch.checkers.sources.signals import (STATUS_KINDS, blocked_kind, decoded_url_text, gone_reason,
                                                  is_login_url, is_sorry_url, is_visitor_url)
 from mediawatch.checkers.sources.weibo_time import parse_weibo_time
@@ -297,9 +297,9 @@ def _post(card: dict[str, Any], mblog: dict[str, Any], ctx: CheckContext, api: s
         notes.append(f"post {post_id}: unreadable created_at {raw_time!r}")
     long_text = mblog.get("longText")
     html = (long_text.get("longTextContent") if isinstance(long_text, dict) else None) or str(mblog.get("text") or "")
-    text = plain_text(html)
+    text, links = read_post(html)
     return Post(id=post_id, at=at, title=excerpt(text), text=text, url=f"{api}/status/{mblog.get('bid') or post_id}",
-                links=links_in(html), pinned=is_pinned(card, mblog), raw_time=raw_time)
+                links=links, pinned=is_pinned(card, mblog), raw_time=raw_time)
 
 
 def is_pinned(card: dict[str, Any], mblog: dict[str, Any]) -> bool:
