@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable, Iterable, Iterator
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import selectinload
 
 from mediawatch import checkers, clock, rules
@@ -192,14 +192,26 @@ class Runner:
     def _observe(self, run_id: int, todo: list[int], as_of: datetime) -> bool:
         """Check every pending account; returns False when stopped early."""
         since = self._since(todo, as_of)
-        workers = max(1, int(self.config.http.account_workers))
-        total, done = len(todo), 0
+        total = len(todo)
         self.progress("check", 0, total)
-        in_flight: dict[Future, AccountSpec] = {}
-        queue = self._specs(todo)
+        # shared by the run's accounts: one link checker (one pool of threads and connections, each
+        # URL judged once per run), one typo matcher
+        extras: dict = {}
+        try:
+            done = self._observe_all(run_id, self._specs(todo), since, as_of, extras, total)
+        finally:
+            checker = extras.get("link_checker")
+            if checker is not None:
+                checker.close()
+        return not self.stop.is_set() or done == total
+
+    def _observe_all(self, run_id: int, queue: Iterator[AccountSpec], since: dict[int, datetime], as_of: datetime,
+                     extras: dict, total: int) -> int:
+        workers = max(1, int(self.config.http.account_workers))
         # the daemon spreads the accounts over a window instead of starting them all at once
         pace = self.spread_seconds / total if total and self.spread_seconds > 0 else 0.0
-        started, submitted, exhausted = clock.monotonic(), 0, False
+        in_flight: dict[Future, AccountSpec] = {}
+        started, submitted, done, exhausted = clock.monotonic(), 0, 0, False
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="check") as pool:
             while True:
                 while not self.stop.is_set() and len(in_flight) < workers * 2:
@@ -214,7 +226,7 @@ class Runner:
                         exhausted = True
                         break
                     submitted += 1
-                    ctx = CheckContext(config=self.config, now=as_of, fetcher=self.fetcher,
+                    ctx = CheckContext(config=self.config, now=as_of, fetcher=self.fetcher, extras=extras,
                                        since=since.get(spec.pk, as_of - timedelta(days=LINK_LOOKBACK_DAYS)))
                     in_flight[pool.submit(_run_checker, spec, ctx)] = spec
                 if not in_flight:
@@ -228,7 +240,7 @@ class Runner:
                     self._store_observations(run_id, spec, as_of, future.result())
                     done += 1
                     self.progress("check", done, total)
-        return not self.stop.is_set() or done == total
+        return done
 
     def _specs(self, pks: list[int], chunk: int = 200) -> Iterator[AccountSpec]:
         """Accounts as checkers see them, loaded a chunk at a time (memory stays bounded)."""
@@ -242,13 +254,15 @@ class Runner:
     def _store_observations(self, run_id: int, spec: AccountSpec, as_of: datetime,
                             observations: list[Observation]) -> None:
         outcome, failure, network = _outcome(spec, observations)
-        with self.store.session() as session:
-            for o in observations:
-                session.add(ObservationRow(run_id=run_id, account_pk=spec.pk, as_of=as_of, kind=o.kind,
-                                           target=o.target, ok=o.ok, error_kind=o.error_kind, error=o.error,
-                                           data=o.data))
-            session.add(AccountCheck(run_id=run_id, account_pk=spec.pk, as_of=as_of, checked_at=clock.now(),
-                                     outcome=outcome, failure=failure, network_failure=network, verdicts={}))
+        with self.store.session() as session:  # bulk INSERTs: no unit of work, no RETURNING per row
+            if observations:
+                session.execute(insert(ObservationRow), [
+                    {"run_id": run_id, "account_pk": spec.pk, "as_of": as_of, "kind": o.kind, "target": o.target,
+                     "ok": o.ok, "error_kind": o.error_kind, "error": o.error, "data": o.data}
+                    for o in observations])
+            session.execute(insert(AccountCheck), [
+                {"run_id": run_id, "account_pk": spec.pk, "as_of": as_of, "checked_at": clock.now(),
+                 "outcome": outcome, "failure": failure, "network_failure": network, "verdicts": {}}])
         if outcome != "ok":
             log.info("check_failed %s: %s", spec.account_id, failure)
 

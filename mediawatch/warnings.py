@@ -60,6 +60,7 @@ def apply_verdicts(session: Session, account: Account, verdicts: list[Verdict], 
     open_by_rule = {w.rule: w for w in session.scalars(
         select(Warning).where(Warning.account_pk == account.id, Warning.status == "open",
                               Warning.source == SYSTEM))}
+    episodes = _RevokedEpisodes(session, account.id)
     for verdict in verdicts:
         if not config.rules.warn.get(verdict.rule, True):
             continue
@@ -76,7 +77,7 @@ def apply_verdicts(session: Session, account: Account, verdicts: list[Verdict], 
                            reason=f"整改期限{clock.local(current.deadline).date().isoformat()}已过")
                     changes.append(Change("overdue", verdict.rule, current.id))
                 continue
-            if _revoked_episode(session, account.id, verdict.rule) is not None:
+            if episodes.get(verdict.rule) is not None:
                 continue
             warning = Warning(account_pk=account.id, rule=verdict.rule, status="open", opened_at=as_of,
                               deadline=as_of + timedelta(days=warn.deadline_days), message=verdict.message,
@@ -93,7 +94,7 @@ def apply_verdicts(session: Session, account: Account, verdicts: list[Verdict], 
                 del open_by_rule[verdict.rule]
                 changes.append(Change("resolved", verdict.rule, current.id))
             else:
-                episode = _revoked_episode(session, account.id, verdict.rule)
+                episode = episodes.get(verdict.rule)
                 if episode is not None:
                     episode.resolved_at = as_of
                     _event(session, episode, "resolved", as_of, run_id=run_id, reason="撤销后复查通过，本轮问题结束")
@@ -106,14 +107,28 @@ def _has_event(session: Session, warning: Warning, kind: str) -> bool:
                                                         WarningEvent.kind == kind).limit(1)) is not None
 
 
-def _revoked_episode(session: Session, account_pk: int, rule: str) -> Warning | None:
-    """The latest own warning of this rule, if it was revoked while still failing and no pass followed."""
-    latest = session.scalar(
-        select(Warning).where(Warning.account_pk == account_pk, Warning.rule == rule, Warning.source == SYSTEM)
-        .order_by(Warning.opened_at.desc(), Warning.id.desc()).limit(1))
-    if latest is not None and latest.status == "revoked" and latest.resolved_at is None:
-        return latest
-    return None
+class _RevokedEpisodes:
+    """Per rule, the account's latest own warning if it was revoked while still failing and no pass
+    followed (that failure episode opens nothing new). Read once per account, when first asked."""
+
+    def __init__(self, session: Session, account_pk: int):
+        self.session, self.account_pk = session, account_pk
+        self._by_rule: dict[str, Warning | None] | None = None
+
+    def get(self, rule: str) -> Warning | None:
+        if self._by_rule is None:
+            candidates = {w.id: w for w in self.session.scalars(
+                select(Warning).where(Warning.account_pk == self.account_pk, Warning.source == SYSTEM,
+                                      Warning.status == "revoked", Warning.resolved_at.is_(None)))}
+            self._by_rule = {}
+            for name in {w.rule for w in candidates.values()}:  # rare: only after a revocation
+                latest = self.session.scalar(
+                    select(Warning.id).where(Warning.account_pk == self.account_pk, Warning.rule == name,
+                                             Warning.source == SYSTEM)
+                    .order_by(Warning.opened_at.desc(), Warning.id.desc()).limit(1))
+                if latest in candidates:
+                    self._by_rule[name] = candidates[latest]
+        return self._by_rule.get(rule)
 
 
 def get(session: Session, warning_id: int) -> Warning:

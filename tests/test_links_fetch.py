@@ -119,3 +119,16 @@ def test_dns_failures_are_classified():
         "HTTPConnectionPool(host='x.invalid', port=80): Max retries exceeded (Caused by NameResolutionError("
         "\"Failed to resolve 'x.invalid' ([Errno -2] Name or service not known)\"))")
     assert classify(exc) == "dns"
+
+
+def test_connections_are_reused_after_whole_bodies_and_dropped_after_cut_ones(server):
+    server.route("/page", Reply(body="<html>" + "正文" * 2000 + "</html>"))
+    server.route("/big", Reply(body=b"<html>", filler_bytes=200_000))
+    f = fetcher()
+    for method in ("GET", "GET", "HEAD", "GET"):
+        assert f.fetch(server.url("/page"), method=method).status == 200
+    assert server.connections == 1  # a body read to its end (or none, for HEAD) keeps the connection
+    cut = f.fetch(server.url("/big"), max_bytes=1000)
+    assert cut.truncated and len(cut.content) == 1000
+    assert f.fetch(server.url("/page")).status == 200
+    assert server.connections == 2  # the cut body was never read: that connection was dropped, not reused

@@ -119,7 +119,7 @@ def test_network_down_for_most_checks_is_degraded(server, home, tmp_path, cli):
     configure(home)
     dead = "http://127.0.0.1:9/feed.xml"  # nothing listens on port 9: connection refused
     cli("accounts", "import", str(registry(tmp_path, [
-        f"wx-{i},wechat,公众号{i},单位{i},,{dead},feed" for i in range(5)])))
+        f"wx-{i},wechat,公众号{i},单位{i},,{dead},feed" for i in range(5)])), now=NOW)
     out = cli("check", now=NOW)
     assert "degraded" in out.stdout and "5 of 5 checks failed at the network level" in out.stderr
     assert json.loads(cli("warnings", "--status", "all", "--format", "json").stdout) == []

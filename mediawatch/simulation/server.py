@@ -81,6 +81,7 @@ class LocalServer:
         self.routes: dict[str, Reply | Handler] = {}
         self.prefixes: list[tuple[str, Reply | Handler]] = []
         self.requests: list[Request] = []
+        self.connections = 0  # TCP connections accepted (keep-alive reuse shows as fewer connections than requests)
         self.fallback: Reply | Handler = Reply(status=404, body=b"not found", content_type="text/plain")
         self._lock = threading.Lock()
         self._httpd = _Server((host, port), self._handler_class())
@@ -153,6 +154,8 @@ class LocalServer:
 
             def setup(self) -> None:
                 super().setup()
+                with server._lock:
+                    server.connections += 1
                 # headers and body go out in separate writes: without this, Nagle's algorithm and the
                 # client's delayed ACK add ~40 ms to every response with a body
                 self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

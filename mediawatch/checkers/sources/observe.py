@@ -153,8 +153,7 @@ def links_observation(result: SourceResult, posts: list[Post], ctx: CheckContext
                             "posts_checked": len(posts), "links_checked": 0, "broken": [], "throttled": []}
     if links:
         try:
-            with LinkChecker(ctx.fetcher, ctx.config) as checker:
-                report = checker.check(links)
+            report = LinkChecker.for_run(ctx).check(links)
         except Exception as exc:  # noqa: BLE001 - a bug in the link checker never fails the account
             return Observation.failed("links", "internal", f"{exc.__class__.__name__}: {exc}", result.target,
                                       source=result.source)
