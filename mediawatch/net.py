@@ -86,6 +86,16 @@ class FetchResult:
     def text(self) -> str:
         return self.decoded.text
 
+    @property
+    def tree(self):
+        """The decoded body parsed as HTML (lxml), parsed once: dates, links, title and typos all read it."""
+        cached = self.__dict__.get("_tree")
+        if cached is None:
+            from mediawatch.checkers.links import parse_html
+
+            cached = self.__dict__["_tree"] = parse_html(self.text)
+        return cached
+
     def json(self) -> Any:
         import json
 

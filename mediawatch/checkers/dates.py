@@ -211,7 +211,7 @@ def _in_chrome(anchor) -> bool:
     return False
 
 
-def summarize(html: str, now: datetime | date) -> ListSummary:
+def summarize(html, now: datetime | date) -> ListSummary:
     """Items, dated items and the newest date of a list page (see the module docstring)."""
     from mediawatch.checkers.links import parse_html
 

@@ -106,8 +106,11 @@ class LinkReport:
 
 # --- parsing --------------------------------------------------------------------------------
 
-def parse_html(html: str):
-    """An lxml document for ``html`` (any str; never raises for odd markup)."""
+def parse_html(html):
+    """An lxml document for ``html`` (any str; never raises for odd markup). A document already
+    parsed is returned as it is, so a page read for dates, links and typos is parsed once."""
+    if not isinstance(html, str):
+        return html
     try:
         root = lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=_PARSER)
     except Exception:  # noqa: BLE001 - empty or unparseable: an empty document
@@ -197,7 +200,7 @@ def _is_link_rel(rel: str | None) -> bool:
     return any(t == "stylesheet" or t.endswith("icon") or t == "icon" for t in tokens)
 
 
-def extract_links(html: str, page_url: str) -> list[Link]:
+def extract_links(html, page_url: str) -> list[Link]:
     """Every checkable link of a page, resolved against ``<base href>`` and ``page_url`` (pass the
     final URL after redirects), in document order."""
     root = parse_html(html)

@@ -175,7 +175,7 @@ class TypoMatcher:
         return re.sub(r"\s+", " ", snippet).strip()
 
 
-def visible_text(html: str) -> str:
+def visible_text(html) -> str:
     """The text a reader sees, block elements on their own lines, whitespace collapsed."""
     from mediawatch.checkers.links import parse_html
 

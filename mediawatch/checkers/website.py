@@ -165,8 +165,8 @@ class _SiteCheck:
         if failure is not None:
             return Observation.failed("homepage", failure[0], failure[1], target=url, **base, title=None,
                                       items=None, dated_items=None, newest_date=None)
-        summary = summarize(home.text, self.ctx.now)
-        return Observation("homepage", target=url, data={**base, "title": _title(home.text), **summary.as_data()})
+        summary = summarize(home.tree, self.ctx.now)
+        return Observation("homepage", target=url, data={**base, "title": _title(home.tree), **summary.as_data()})
 
     def _column(self, column) -> Observation:
         result = self.page(column.url).result()
@@ -175,7 +175,7 @@ class _SiteCheck:
         if failure is not None:
             return Observation.failed("column", failure[0], failure[1], target=column.url, **base,
                                       items=None, dated_items=None, newest_date=None)
-        summary = summarize(result.text, self.ctx.now)
+        summary = summarize(result.tree, self.ctx.now)
         return Observation("column", target=column.url, data={**base, **summary.as_data()})
 
     def _crawl(self, home) -> tuple[Observation, Observation]:
@@ -201,8 +201,8 @@ class _SiteCheck:
             if final in parsed or host_of(final) not in site_hosts or _page_failure(result) is not None:
                 continue
             parsed.add(final)
-            text = result.text
-            links = extract_links(text, result.final_url)
+            tree = result.tree
+            links = extract_links(tree, result.final_url)
             for link in links:
                 if inner >= max_pages:
                     break
@@ -215,14 +215,14 @@ class _SiteCheck:
                 links = [link for link in links if host_of(link.url) in site_hosts]
             self.checker.submit(links)
             all_links.extend(links)
-            hits.extend(matcher.find(visible_text(text), page=result.final_url))
+            hits.extend(matcher.find(visible_text(tree), page=result.final_url))
         # column pages the crawl did not reach are still read for typos
         for column in self.account.columns:
             result = self.page(column.url).result()
             final = normalize_url(result.final_url)
             if final not in parsed and _page_failure(result) is None:
                 parsed.add(final)
-                hits.extend(matcher.find(visible_text(result.text), page=result.final_url))
+                hits.extend(matcher.find(visible_text(result.tree), page=result.final_url))
         report = self.checker.report(all_links, homepage=home.final_url)
         links_obs = Observation("links", target=url, data={
             "pages_crawled": len(parsed), "links_checked": report.links_checked, "urls_checked": report.urls_checked,
@@ -232,7 +232,7 @@ class _SiteCheck:
         return links_obs, typos_obs
 
 
-def _title(html: str) -> str | None:
+def _title(html) -> str | None:
     from mediawatch.checkers.links import parse_html
 
     title = parse_html(html).find(".//title")
