@@ -4,10 +4,11 @@ A run is identified by its clock time (``as_of``): running ``check`` again with 
 resumes that run and redoes nothing already committed, so a run killed at any point (kill -9)
 and started again leaves no duplicate warning and no half-written state.
 
-Phase 1 checks each account and commits its observations. Then, unless the run is degraded
-(the canary failed, or too many checks failed at the network level: our own network, not the
-owners' accounts), phase 2 evaluates the rules and applies the warning lifecycle, committing
-per account. A degraded run opens and resolves nothing.
+Phase 1 checks each account and commits its observations (accounts that finish close together
+are committed together: at most ``STORE_BATCH`` of them, held at most ``STORE_EVERY_SECONDS``).
+Then, unless the run is degraded (the canary failed, or too many checks failed at the network
+level: our own network, not the owners' accounts), phase 2 evaluates the rules and applies the
+warning lifecycle, committing per account. A degraded run opens and resolves nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable, Iterable, Iterator
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import and_, delete, func, insert, or_, select
 from sqlalchemy.orm import selectinload
 
 from mediawatch import checkers, clock, rules
@@ -29,14 +30,17 @@ from mediawatch.checkers.base import PRIMARY_KIND, AccountSpec, CheckContext, Co
 from mediawatch.closure import latest_decisions
 from mediawatch.errors import BadInput
 from mediawatch.rules.base import ProbeRecord, RuleInput, StoredObservation
-from mediawatch.store.models import Account, AccountCheck, CheckRun, Probe, WarningEvent
+from mediawatch.store.models import Account, AccountCheck, CheckRun, Probe, Warning, WarningEvent
 from mediawatch.store.models import Observation as ObservationRow
-from mediawatch.warnings import apply_verdicts
+from mediawatch.warnings import SYSTEM, apply_verdicts
 
 log = logging.getLogger("mediawatch.runner")
 
 Progress = Callable[[str, int, int], None]
 LINK_LOOKBACK_DAYS = 30
+# finished accounts are committed together: at most this many, held at most this long (a crash
+# loses at most these; a resumed run checks them again)
+STORE_BATCH, STORE_EVERY_SECONDS = 50, 1.0
 
 
 @dataclass
@@ -212,6 +216,8 @@ class Runner:
         pace = self.spread_seconds / total if total and self.spread_seconds > 0 else 0.0
         in_flight: dict[Future, AccountSpec] = {}
         started, submitted, done, exhausted = clock.monotonic(), 0, 0, False
+        held: list[tuple[AccountSpec, list[Observation]]] = []  # checked, not yet committed
+        held_since = 0.0
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="check") as pool:
             while True:
                 while not self.stop.is_set() and len(in_flight) < workers * 2:
@@ -234,12 +240,24 @@ class Runner:
                         continue  # paced: the next account's slot has not come yet
                     break
                 timeout = max(0.0, started + submitted * pace - clock.monotonic()) if pace else None
+                if held:
+                    flush_in = max(0.0, held_since + STORE_EVERY_SECONDS - clock.monotonic())
+                    timeout = flush_in if timeout is None else min(timeout, flush_in)
                 finished, _ = wait(list(in_flight), timeout=timeout, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    spec = in_flight.pop(future)
-                    self._store_observations(run_id, spec, as_of, future.result())
-                    done += 1
+                    if not held:
+                        held_since = clock.monotonic()
+                    held.append((in_flight.pop(future), future.result()))
+                if held and (len(held) >= STORE_BATCH or not in_flight
+                             or clock.monotonic() >= held_since + STORE_EVERY_SECONDS):
+                    self._store_observations(run_id, held, as_of)
+                    done += len(held)
+                    held = []
                     self.progress("check", done, total)
+        if held:
+            self._store_observations(run_id, held, as_of)
+            done += len(held)
+            self.progress("check", done, total)
         return done
 
     def _specs(self, pks: list[int], chunk: int = 200) -> Iterator[AccountSpec]:
@@ -251,20 +269,23 @@ class Runner:
                     select(Account).options(selectinload(Account.columns)).where(Account.id.in_(part)))}
             yield from (accounts[pk] for pk in part if pk in accounts)
 
-    def _store_observations(self, run_id: int, spec: AccountSpec, as_of: datetime,
-                            observations: list[Observation]) -> None:
-        outcome, failure, network = _outcome(spec, observations)
-        with self.store.session() as session:  # bulk INSERTs: no unit of work, no RETURNING per row
-            if observations:
-                session.execute(insert(ObservationRow), [
-                    {"run_id": run_id, "account_pk": spec.pk, "as_of": as_of, "kind": o.kind, "target": o.target,
-                     "ok": o.ok, "error_kind": o.error_kind, "error": o.error, "data": o.data}
-                    for o in observations])
-            session.execute(insert(AccountCheck), [
-                {"run_id": run_id, "account_pk": spec.pk, "as_of": as_of, "checked_at": clock.now(),
-                 "outcome": outcome, "failure": failure, "network_failure": network, "verdicts": {}}])
-        if outcome != "ok":
-            log.info("check_failed %s: %s", spec.account_id, failure)
+    def _store_observations(self, run_id: int, checked: list[tuple[AccountSpec, list[Observation]]],
+                            as_of: datetime) -> None:
+        """Commit finished accounts together (bulk INSERTs: no unit of work, no RETURNING per row)."""
+        rows, checks = [], []
+        for spec, observations in checked:
+            outcome, failure, network = _outcome(spec, observations)
+            rows.extend({"run_id": run_id, "account_pk": spec.pk, "as_of": as_of, "kind": o.kind, "target": o.target,
+                         "ok": o.ok, "error_kind": o.error_kind, "error": o.error, "data": o.data}
+                        for o in observations)
+            checks.append({"run_id": run_id, "account_pk": spec.pk, "as_of": as_of, "checked_at": clock.now(),
+                           "outcome": outcome, "failure": failure, "network_failure": network, "verdicts": {}})
+            if outcome != "ok":
+                log.info("check_failed %s: %s", spec.account_id, failure)
+        with self.store.session() as session:
+            if rows:
+                session.execute(insert(ObservationRow), rows)
+            session.execute(insert(AccountCheck), checks)
 
     # --- degraded? --------------------------------------------------------------------------
 
@@ -284,31 +305,44 @@ class Runner:
 
     # --- phase 2: evaluate ------------------------------------------------------------------
 
-    def _evaluate(self, run_id: int, as_of: datetime) -> bool:
+    def _evaluate(self, run_id: int, as_of: datetime, chunk: int = 100) -> bool:
+        """Rules and warnings for every unevaluated check of the run. Checks are read a chunk at a
+        time (accounts, observations, open warnings: one query each per chunk) and each account is
+        committed on its own, so a stop finishes the account in hand and keeps every one before it."""
         with self.store.session() as session:
             ids = list(session.scalars(select(AccountCheck.id).where(AccountCheck.run_id == run_id,
                                                                       AccountCheck.evaluated_at.is_(None))
                                        .order_by(AccountCheck.id)))
-        total = len(ids)
+        total, done = len(ids), 0
         self.progress("evaluate", 0, total)
-        for n, check_id in enumerate(ids, 1):
+        for start in range(0, total, chunk):
             if self.stop.is_set():
                 return False
-            with self.store.session() as session:
-                check = session.get(AccountCheck, check_id)
-                account = session.get(Account, check.account_pk)
-                given = self._rule_input(session, account, check, as_of)
-                verdicts = rules.evaluate(given)
-                apply_verdicts(session, account, verdicts, as_of=as_of, run_id=run_id, config=self.config)
-                check.evaluated_at = clock.now()
-                check.verdicts = {v.rule: v.outcome for v in verdicts}
-            self.progress("evaluate", n, total)
+            session = self.store.sessions()
+            try:
+                part = _EvaluationChunk(session, run_id, ids[start:start + chunk])
+                for check in part.checks:
+                    if self.stop.is_set():
+                        return False
+                    account = part.accounts[check.account_pk]
+                    given = self._rule_input(session, account, part.observations.get(account.id, []), as_of)
+                    verdicts = rules.evaluate(given)
+                    apply_verdicts(session, account, verdicts, as_of=as_of, run_id=run_id, config=self.config,
+                                   open_warnings=part.open_warnings.get(account.id, []),
+                                   revoked=part.revoked.get(account.id, []))
+                    check.evaluated_at = clock.now()
+                    check.verdicts = {v.rule: v.outcome for v in verdicts}
+                    session.commit()
+                    done += 1
+                    self.progress("evaluate", done, total)
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
         return True
 
-    def _rule_input(self, session, account: Account, check: AccountCheck, as_of: datetime) -> RuleInput:
-        rows = session.scalars(select(ObservationRow).where(ObservationRow.run_id == check.run_id,
-                                                            ObservationRow.account_pk == account.id)
-                               .order_by(ObservationRow.id))
+    def _rule_input(self, session, account: Account, rows: list[ObservationRow], as_of: datetime) -> RuleInput:
         observations = [StoredObservation(o.kind, o.ok, o.target, o.error_kind, o.error, o.data or {}) for o in rows]
 
         def probes(start: datetime, end: datetime) -> list[ProbeRecord]:
@@ -381,6 +415,28 @@ class Runner:
             events = dict(session.execute(select(WarningEvent.kind, func.count()).where(WarningEvent.run_id == run_id)
                                           .group_by(WarningEvent.kind)).all())
         report.opened, report.updated, report.resolved = (events.get(k, 0) for k in ("opened", "updated", "resolved"))
+
+
+class _EvaluationChunk:
+    """A chunk of one run's checks with what evaluating them reads, each kind in one query."""
+
+    def __init__(self, session, run_id: int, ids: list[int]):
+        self.checks = list(session.scalars(select(AccountCheck).where(AccountCheck.id.in_(ids))
+                                           .order_by(AccountCheck.id)))
+        pks = [c.account_pk for c in self.checks]
+        self.accounts = {a.id: a for a in session.scalars(select(Account).where(Account.id.in_(pks)))}
+        self.observations: dict[int, list[ObservationRow]] = {}
+        for row in session.scalars(select(ObservationRow).where(ObservationRow.run_id == run_id,
+                                                                ObservationRow.account_pk.in_(pks))
+                                   .order_by(ObservationRow.id)):
+            self.observations.setdefault(row.account_pk, []).append(row)
+        self.open_warnings: dict[int, list[Warning]] = {}
+        self.revoked: dict[int, list[Warning]] = {}
+        for warning in session.scalars(select(Warning).where(
+                Warning.account_pk.in_(pks), Warning.source == SYSTEM,
+                or_(Warning.status == "open", and_(Warning.status == "revoked", Warning.resolved_at.is_(None))))):
+            held = self.open_warnings if warning.status == "open" else self.revoked
+            held.setdefault(warning.account_pk, []).append(warning)
 
 
 def run_check(app: App, *, platform: str | None = None, account_ids: Iterable[str] = (),

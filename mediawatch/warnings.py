@@ -53,14 +53,19 @@ def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 def apply_verdicts(session: Session, account: Account, verdicts: list[Verdict], *, as_of: datetime, run_id: int | None,
-                   config: Config) -> list[Change]:
-    """Turn one account's verdicts into warning changes (the caller commits, once, per account)."""
+                   config: Config, open_warnings: list[Warning] | None = None,
+                   revoked: list[Warning] | None = None) -> list[Change]:
+    """Turn one account's verdicts into warning changes (the caller commits, once, per account).
+
+    ``open_warnings`` and ``revoked`` (the account's own open warnings, and its own revoked ones not
+    yet ended by a pass) may be given when the caller read them for many accounts at once."""
     warn = config.warnings
     changes: list[Change] = []
-    open_by_rule = {w.rule: w for w in session.scalars(
-        select(Warning).where(Warning.account_pk == account.id, Warning.status == "open",
-                              Warning.source == SYSTEM))}
-    episodes = _RevokedEpisodes(session, account.id)
+    if open_warnings is None:
+        open_warnings = list(session.scalars(select(Warning).where(
+            Warning.account_pk == account.id, Warning.status == "open", Warning.source == SYSTEM)))
+    open_by_rule = {w.rule: w for w in open_warnings}
+    episodes = _RevokedEpisodes(session, account.id, revoked)
     for verdict in verdicts:
         if not config.rules.warn.get(verdict.rule, True):
             continue
@@ -111,15 +116,18 @@ class _RevokedEpisodes:
     """Per rule, the account's latest own warning if it was revoked while still failing and no pass
     followed (that failure episode opens nothing new). Read once per account, when first asked."""
 
-    def __init__(self, session: Session, account_pk: int):
+    def __init__(self, session: Session, account_pk: int, revoked: list[Warning] | None = None):
         self.session, self.account_pk = session, account_pk
-        self._by_rule: dict[str, Warning | None] | None = None
+        self._revoked = revoked
+        self._by_rule: dict[str, Warning] | None = None
 
     def get(self, rule: str) -> Warning | None:
         if self._by_rule is None:
-            candidates = {w.id: w for w in self.session.scalars(
-                select(Warning).where(Warning.account_pk == self.account_pk, Warning.source == SYSTEM,
-                                      Warning.status == "revoked", Warning.resolved_at.is_(None)))}
+            if self._revoked is None:
+                self._revoked = list(self.session.scalars(
+                    select(Warning).where(Warning.account_pk == self.account_pk, Warning.source == SYSTEM,
+                                          Warning.status == "revoked", Warning.resolved_at.is_(None))))
+            candidates = {w.id: w for w in self._revoked}
             self._by_rule = {}
             for name in {w.rule for w in candidates.values()}:  # rare: only after a revocation
                 latest = self.session.scalar(
