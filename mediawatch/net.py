@@ -14,6 +14,8 @@
   request is never downloaded);
 - ``timeout`` bounds the connection, each read, and the whole of one attempt (a page that drips
   bytes slower than that is a timeout, as a person waiting for it would see it);
+- cookies: those a caller passes, plus those set during one fetch's own redirects (anti-bot
+  gateways set one and redirect to the same URL); nothing carries over from one fetch to the next;
 - a failure is a ``FetchResult`` with ``error_kind`` (see checkers/base.py), never an exception.
 """
 
@@ -161,6 +163,8 @@ class Fetcher:
         self.max_retry_after = float(http.max_retry_after_seconds)
         self.allow_private = http.allow_private_addresses if allow_private is None else allow_private
         self.user_agent = http.user_agent
+        self.headers = dict(requests.utils.default_headers(), **{
+            "User-Agent": self.user_agent, "Accept-Language": "zh-CN,zh;q=0.9"})
         self._local = threading.local()
         self._lock = threading.Lock()
         self._host_slots: dict[str, threading.BoundedSemaphore] = {}
@@ -172,18 +176,16 @@ class Fetcher:
     # --- plumbing ---------------------------------------------------------------------------
 
     @property
-    def session(self) -> requests.Session:
-        session = getattr(self._local, "session", None)
-        if session is None:
-            session = requests.Session()
-            adapter = HTTPAdapter(pool_connections=64, pool_maxsize=max(8, self.per_host * 2), max_retries=0)
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
-            session.headers["User-Agent"] = self.user_agent
-            session.headers["Accept-Language"] = "zh-CN,zh;q=0.9"
-            session.trust_env = False
-            self._local.session = session
-        return session
+    def adapter(self) -> HTTPAdapter:
+        """This thread's connection pools. Requests go straight to the adapter, prepared by hand: a
+        ``requests.Session`` merges settings, hooks and cookie jars on every call, which cost a
+        quarter of a daily cycle's CPU (bench/RESULTS.md); the redirects, cookies and retries it
+        would handle are handled here."""
+        adapter = getattr(self._local, "adapter", None)
+        if adapter is None:
+            adapter = self._local.adapter = HTTPAdapter(pool_connections=64, pool_maxsize=max(8, self.per_host * 2),
+                                                        max_retries=0)
+        return adapter
 
     def set_host_delay(self, host: str, seconds: float) -> None:
         """A platform-specific pause between requests to one host (e.g. Weibo's several seconds)."""
@@ -236,6 +238,7 @@ class Fetcher:
         current = url
         visits = {url: 1}
         attempt = 0
+        jar = requests.cookies.cookiejar_from_dict(dict(cookies)) if cookies else None
         while True:
             attempt += 1
             response = None
@@ -247,9 +250,12 @@ class Fetcher:
                     with self._lock:
                         self.requests_made += 1
                     deadline = clock.monotonic() + wait_limit
-                    response = self.session.request(
-                        method, current, headers=dict(headers or {}), allow_redirects=False, stream=True,
-                        timeout=wait_limit, cookies=dict(cookies or {}), data=data)
+                    prepared = requests.Request(method, current, headers={**self.headers, **(headers or {})},
+                                                data=data, cookies=jar).prepare()
+                    response = self.adapter.send(prepared, stream=True, timeout=wait_limit)
+                    if "set-cookie" in response.headers:  # kept for this fetch's redirects (anti-bot gates)
+                        jar = jar if jar is not None else requests.cookies.RequestsCookieJar()
+                        requests.cookies.extract_cookies_to_jar(jar, prepared, response.raw)
                     status = response.status_code
                     if follow_redirects and status in REDIRECT_STATUSES and response.headers.get("location"):
                         target = _redirect_target(current, response.headers["location"])
