@@ -36,7 +36,7 @@ from mediawatch.simulation.weibo import Cadence, SimPost, SimWeiboAccount, Weibo
 
 SLOW_SECONDS = 1.6  # the slow site's home page at peak hours in a slow episode: longer than the demo timeout
 PEAK_HOURS = (12, 18)  # local hours [start, end) when the slow site is slow
-SITE_LIST_SIZE, SITE_HOME_ITEMS = 6, 4  # small department sites: a year of daily crawls stays quick
+SITE_LIST_SIZE, SITE_HOME_ITEMS = 4, 4  # small department sites: a year of daily crawls stays quick
 DEAD_EXTERNAL = "http://127.0.0.1:9/"  # the discard port: nothing listens, the connection is refused
 
 
