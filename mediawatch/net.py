@@ -28,6 +28,7 @@ import ssl
 import threading
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from typing import Any, Mapping
 from urllib.parse import urljoin, urlsplit
 
@@ -250,8 +251,7 @@ class Fetcher:
                     with self._lock:
                         self.requests_made += 1
                     deadline = clock.monotonic() + wait_limit
-                    prepared = requests.Request(method, current, headers={**self.headers, **(headers or {})},
-                                                data=data, cookies=jar).prepare()
+                    prepared = _prepare(method, current, {**self.headers, **(headers or {})}, data, jar)
                     response = self.adapter.send(prepared, stream=True, timeout=wait_limit)
                     if "set-cookie" in response.headers:  # kept for this fetch's redirects (anti-bot gates)
                         jar = jar if jar is not None else requests.cookies.RequestsCookieJar()
@@ -320,6 +320,32 @@ class Fetcher:
         result.elapsed = clock.monotonic() - started
         result.attempts = attempt
         return result
+
+
+def _prepare(method: str, url: str, headers: dict[str, str], data: Any, jar) -> requests.PreparedRequest:
+    """``requests.Request(...).prepare()`` without its per-call costs: the URL's preparation (IDNA,
+    requoting, validation) is cached, no auth or hooks are merged, a body only when there is one."""
+    prepared = requests.PreparedRequest()
+    prepared.method = method.upper()
+    prepared.url = _prepared_url(url)
+    prepared.prepare_headers(headers)
+    prepared._cookies = None
+    if jar is not None:
+        prepared.prepare_cookies(jar)
+    if data is not None or prepared.method not in ("GET", "HEAD"):
+        prepared.prepare_body(data, None)
+    else:
+        prepared.body = None
+    prepared.hooks = {"response": []}
+    return prepared
+
+
+@lru_cache(maxsize=32768)
+def _prepared_url(url: str) -> str:
+    """The URL as requests sends it (raises requests' InvalidURL / MissingSchema as it would)."""
+    prepared = requests.PreparedRequest()
+    prepared.prepare_url(url, None)
+    return prepared.url
 
 
 def _redirect_target(current: str, location: str) -> str:

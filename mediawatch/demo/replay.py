@@ -50,10 +50,11 @@ allow_private_addresses = true   # the simulated district lives on loopback
 timeout_seconds = 1              # short: a failing probe costs little (19号 says 15 s)
 retries = 1
 backoff_seconds = 0.05
+account_workers = 3              # 28 accounts on loopback: 3 at a time keep the second core's simulation busy
 
 [crawl]
 max_pages = 8
-link_workers = 4
+link_workers = 2                 # few threads: on one process's GIL, more only contend (measured)
 
 [canary]
 urls = ["{canary}"]
