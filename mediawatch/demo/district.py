@@ -230,7 +230,7 @@ class District:
         slow = self._site("site-zrzy", "XX区自然资源和规划局", "区自然资源和规划局",
                           "slow at peak hours in two episodes: probes time out (unavailable)",
                           SiteSpec("XX区自然资源和规划局", columns=four, broken=False, seed=7))
-        self._slow_home(slow, (Episode(0.3, 4), Episode(0.7, 4)))
+        self._slow_home(slow, (Episode(0.3, 3), Episode(0.7, 3)))
         sfj = self._site("site-sfj", "XX区司法局", "区司法局", "links a dead external site until mid-year",
                          SiteSpec("XX区司法局", columns=four, broken=False, seed=8))
         self.from_(0.5, lambda fixed: setattr(sfj.spec, "dead_external", None if fixed else DEAD_EXTERNAL))

@@ -53,7 +53,7 @@ backoff_seconds = 0.05
 account_workers = 3              # 28 accounts on loopback: 3 at a time keep the second core's simulation busy
 
 [crawl]
-max_pages = 8
+max_pages = 6                    # inner pages per site: the column pages and the newest articles
 link_workers = 2                 # few threads: on one process's GIL, more only contend (measured)
 
 [canary]
