@@ -232,8 +232,8 @@ def run_demo(home: Path, *, days: int = 365, db_url: str | None = None, stop: th
 
 
 def _let_threads_end(before: set[threading.Thread], timeout: float = 5.0) -> None:
-    """Wait for the threads the replay started to end. The website checker's link-checking pools are
-    not closed by the runner; their threads end when the garbage collector finalizes the checkers."""
+    """Wait for the threads the replay started to end (every pool is shut down by its run; this
+    makes sure nothing is left running when the demo returns, and says so if something is)."""
     gc.collect()
     deadline = clock.monotonic() + timeout
     for thread in threading.enumerate():
