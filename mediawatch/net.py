@@ -28,8 +28,8 @@ import ssl
 import threading
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from functools import lru_cache
-from typing import Any, Mapping
+from functools import lru_cache, wraps
+from typing import Any, Callable, Mapping
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -336,7 +336,27 @@ def _prepare(method: str, url: str, headers: dict[str, str], data: Any, jar) -> 
     return prepared
 
 
-@lru_cache(maxsize=32768)
+URL_CACHE = 8192  # entries per cached URL function
+URL_CACHE_MAX_CHARS = 2048  # longer arguments are computed, never kept: an entry stays small
+
+
+def url_cache(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Cache a pure function of URL strings (the same links recur on every page, every day), keeping
+    at most ``URL_CACHE`` results and none for arguments longer than ``URL_CACHE_MAX_CHARS``: memory
+    stays bounded whatever a page links to."""
+    cached = lru_cache(maxsize=URL_CACHE)(fn)
+
+    @wraps(fn)
+    def call(*args: Any) -> Any:
+        if sum(len(a) for a in args if isinstance(a, str)) > URL_CACHE_MAX_CHARS:
+            return fn(*args)
+        return cached(*args)
+
+    call.cache_info = cached.cache_info  # type: ignore[attr-defined]
+    return call
+
+
+@url_cache
 def _prepared_url(url: str) -> str:
     """The URL as requests sends it (raises requests' InvalidURL / MissingSchema as it would)."""
     prepared = requests.PreparedRequest()

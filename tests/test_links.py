@@ -236,3 +236,16 @@ def test_a_retrying_link_holds_no_worker(server):
     paths = [r.path for r in server.requests]
     # HEAD, two retries after 0.3 s and 0.6 s, then the confirming GET; the other links went meanwhile
     assert paths.count("/fail") == 4 and paths[-1] == "/fail" and paths.index("/ok/9") < paths.index("/fail", 1)
+
+
+def test_url_caches_keep_nothing_long_and_answer_as_before():
+    from mediawatch.checkers.links import _join, normalize_url, resolve
+    from mediawatch.net import URL_CACHE_MAX_CHARS
+
+    long_path = "http://www.xxq.example.gov.cn/" + "a" * URL_CACHE_MAX_CHARS
+    before = (_join.cache_info().currsize, normalize_url.cache_info().currsize)
+    assert resolve("data:image/png;base64," + "A" * 100_000, "http://www.xxq.example.gov.cn/") is None
+    assert resolve(long_path, "http://www.xxq.example.gov.cn/") == long_path
+    assert (_join.cache_info().currsize, normalize_url.cache_info().currsize) == before
+    assert resolve("../b.html#top", "http://WWW.Xxq.example.gov.cn:80/col/a.html") == "http://www.xxq.example.gov.cn/b.html"
+    assert resolve("../b.html#top", "http://WWW.Xxq.example.gov.cn:80/col/a.html") == "http://www.xxq.example.gov.cn/b.html"

@@ -36,13 +36,13 @@ import threading
 import weakref
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Callable, Iterable
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import lxml.html
 
 from mediawatch.checkers.hostpool import HostPool, Later
+from mediawatch.net import url_cache
 
 # error kinds that do not depend on the request method: no GET to confirm them
 FINAL_ERRORS = frozenset({"dns", "refused", "tls", "invalid_url", "private_address"})
@@ -54,9 +54,6 @@ ATTACHMENT_EXTENSIONS = frozenset(
 HTML_TYPES = ("text/html", "application/xhtml")
 _RUN_LOCK = threading.Lock()
 TEXT_LIMIT = 80
-# URL arithmetic is pure and the same links recur on every page of a site, every day: cached
-# (a daily cycle called normalize_url ~20 times per request made)
-URL_CACHE = 32768
 
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
 _WS = re.compile(r"\s+")
@@ -122,7 +119,7 @@ def parse_html(html):
     return root
 
 
-@lru_cache(maxsize=URL_CACHE)
+@url_cache  # pure; a daily cycle asked ~20 times per request made
 def normalize_url(url: str) -> str:
     """The URL as fetched and deduplicated: no fragment, lower-case scheme and host, no default port."""
     parts = urlsplit(url)
@@ -134,20 +131,19 @@ def normalize_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, parts.query, ""))
 
 
-@lru_cache(maxsize=URL_CACHE)
+@url_cache
 def host_of(url: str) -> str:
     """The per-host key (as the fetcher limits it)."""
     return urlsplit(url).netloc.lower()
 
 
-@lru_cache(maxsize=URL_CACHE)
+@url_cache
 def is_attachment(url: str) -> bool:
     path = urlsplit(url).path.lower()
     name = path.rsplit("/", 1)[-1]
     return "." in name and name.rsplit(".", 1)[-1] in ATTACHMENT_EXTENSIONS
 
 
-@lru_cache(maxsize=URL_CACHE)
 def resolve(value: str | None, base: str) -> str | None:
     """An attribute value resolved as a browser would, or None when it is not a link we check
     (empty, same-page fragment, mailto:, tel:, javascript:, data:, any non-HTTP scheme)."""
@@ -160,12 +156,17 @@ def resolve(value: str | None, base: str) -> str | None:
     value = value.replace("\\", "/")  # browsers read backslashes as slashes in http(s) URLs
     scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*):", value)
     if scheme and scheme.group(1).lower() not in ("http", "https"):
-        return None
+        return None  # data:, javascript:, mailto: … never reach the cache below
+    return _join(base, value, scheme is not None)
+
+
+@url_cache
+def _join(base: str, value: str, has_scheme: bool) -> str | None:
     try:
         url = urljoin(base, value)
         parts = urlsplit(url)
     except ValueError:
-        return value if scheme else None
+        return value if has_scheme else None
     if parts.scheme.lower() not in ("http", "https"):
         return None
     return normalize_url(url)
