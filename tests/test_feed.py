@@ -176,3 +176,59 @@ def test_weibo_feed_relaying_a_block(home, server):
     sim.add(SimWeiboAccount("9900000004", "梧田发布", fault="418"))
     obs = by_kind(WeiboChecker().check(weibo_spec(None, feed_url=sim.feed_url("9900000004")), context(home)))
     assert not obs["posts"].ok and obs["posts"].error_kind == "blocked"
+
+
+# --- names: a bridge's wrapping is not the account's name -------------------------------------
+
+def _name_verdict(obs, registered="XX发布"):
+    from mediawatch.config import defaults
+    from mediawatch.rules.base import RuleInput, StoredObservation
+    from mediawatch.rules.integrity import NameMismatch
+
+    stored = [StoredObservation(o.kind, o.ok, o.target, o.error_kind, o.error, dict(o.data)) for o in obs.values()]
+    return NameMismatch().evaluate(RuleInput("xxfb", "wechat", registered, NOW, defaults(), stored))
+
+
+@pytest.mark.parametrize("title,stated", [
+    ("XX发布 | wechat-feeds", "XX发布"),          # hellodword/wechat-feeds
+    ("XX发布 - 微信公众号", "XX发布"),              # RSSHub-style WeChat routes
+    ("微信公众号 - XX发布", "XX发布"),
+    ("XX发布 | WeWe-RSS", "XX发布"),
+    ("XX发布", "XX发布"),                           # wewe-rss / we-mp-rss: the bare mpName
+])
+def test_a_bridge_wrapping_is_taken_off_the_name(home, sim, title, stated):
+    sim.add(_account(feed_title=title))
+    obs = _check(home, sim.feed_url("xxfb"))
+    assert obs["profile"].data["screen_name"] == stated and obs["profile"].data["name_source"] == "feed"
+    assert _name_verdict(obs).outcome == "pass"
+    assert _name_verdict(obs, "XX区发布").outcome == "fail"  # a stated name is still judged
+
+
+@pytest.mark.parametrize("title", ["WeWe-RSS", "Mp-We-Rss", "XX发布 RSS", "XX发布 | 某某平台", "微信公众号"])
+def test_a_title_that_states_no_name_leaves_name_mismatch_unknown(home, sim, title):
+    sim.add(_account(feed_title=title))
+    obs = _check(home, sim.feed_url("xxfb"))
+    assert obs["posts"].ok and obs["profile"].data["screen_name"] is None
+    assert any("states no account name" in note for note in obs["posts"].data["notes"])
+    verdict = _name_verdict(obs, "某某")
+    assert verdict.outcome == "unknown"
+
+
+def test_the_name_comes_from_the_article_page_at_every_check(home, sim):
+    """No post recent enough to open: the newest article is still opened for the name, so the name's
+    source does not switch between the feed's title and the page from one check to the next."""
+    sim.add(SimWechatAccount("xxfb", "新名发布", feed_title="旧名发布 | wechat-feeds", articles=[
+        SimArticle(at=at(days=20), title="二十天前"), SimArticle(at=at(days=40), title="四十天前")]))
+    for since in (at(days=30), at(days=1)):  # a check that opens a recent article, then one that opens none
+        obs = by_kind(WechatChecker().check(wechat_spec(feed_url=sim.feed_url("xxfb"), source="feed"),
+                                            context(home, since=since)))
+        assert (obs["profile"].data["screen_name"], obs["profile"].data["name_source"]) == ("新名发布", "article")
+
+
+def test_real_wechat_feeds_title(home, server):
+    """A real hellodword/wechat-feeds feed (tests/data/real/feeds/): ``上海发布 | wechat-feeds`` names 上海发布."""
+    body = (Path(__file__).parent / "data" / "real" / "feeds" / "wechat-feeds-MjM5NTA5NzYyMA==.xml").read_bytes()
+    server.route("/feed", Reply(body=body, content_type="text/xml"))
+    obs = _check(home, server.url("/feed"))
+    assert obs["profile"].data["screen_name"] == "上海发布"
+    assert _name_verdict(obs, "上海发布").outcome == "pass"

@@ -69,7 +69,7 @@ class Artifact:
 
     @property
     def now(self) -> datetime:
-        return datetime.combine(date.fromisoformat(self.as_of), time(12, 0), tzinfo=clock.SHANGHAI)
+        return datetime.combine(date.fromisoformat(self.as_of), time(23, 59, 59), tzinfo=clock.SHANGHAI)  # the end of the check day
 
 
 def load_manifests() -> tuple[list[Artifact], float]:

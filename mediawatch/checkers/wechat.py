@@ -6,7 +6,9 @@ pages of recent posts (those after the last good check, at most ``wechat.max_art
 are opened: the page's ``var ct`` is the publish time, its ``nickname`` the account's name, and a
 page saying 该内容已被发布者删除 / 此内容因违规无法查看 marks the post deleted. An article page that
 refuses us (环境异常, 访问过于频繁) leaves the post as the source gave it and stops further article
-requests for this account; it never fails the check.
+requests for this account; it never fails the check. When no post is recent enough to be opened,
+the newest article is opened for the account's name alone, so the name judged comes from the same
+kind of source at every check (the article page) and does not flap between the feed's title and the page.
 """
 
 from __future__ import annotations
@@ -57,6 +59,21 @@ def open_articles(result: SourceResult, ctx: CheckContext, client: PlatformClien
         known = {link.url for link in post.links}
         post.links.extend(link for link in article.links if link.url not in known)
         nickname = nickname or article.nickname
+    if nickname is None and opened == 0 and limit > 0:
+        # no recent article to open: the newest one still says the account's name, so the name
+        # judged comes from the article page at every check, not from the feed at some and the page at others
+        older = sorted((p for p in result.posts if p.url and not p.deleted and p.at is not None),
+                       key=lambda p: p.at, reverse=True)
+        if older:
+            article = read_article(client, older[0].url)
+            opened += 1
+            if article.error_kind:
+                errors += 1
+                result.notes.append(f"article {older[0].url}: {article.error_kind}: {article.error}")
+            elif article.deleted:
+                older[0].deleted, older[0].deleted_reason = True, article.deleted
+            else:
+                nickname = article.nickname
     if nickname and result.profile is not None and not result.profile.error_kind:
         result.profile.screen_name, result.profile.name_source = nickname, "article"
     if opened:

@@ -1,8 +1,11 @@
 """``feed``: an RSS 2.0 or Atom feed of one account (RSSHub, wewe-rss, we-mp-rss and similar bridges).
 
 Dates in RFC 822 (``Sat, 21 Nov 2026 10:00:00 +0800``) or ISO 8601; a date without a timezone is
-read as +08:00 (the bridges run in China and often drop it). The channel's (feed's) title is the
-account's reported name; RSSHub titles a Weibo feed ``<name>的微博``, and that suffix is dropped.
+read as +08:00 (the bridges run in China and often drop it).
+
+The channel's (feed's) title names the account only when it is the bare name or a known bridge's
+wrapping of it (``X | wechat-feeds``, RSSHub's ``X的微博``, ``X - 微信公众号``: see ``feed_names``);
+any other title states no name, so ``name_mismatch`` is unknown rather than a false fail.
 
 A bridge that cannot reach the platform answers with an error page: one that relays a refusal
 (418/432, 访问过于频繁, 环境异常) is ``blocked``; one that says the account is banned, closed or
@@ -21,12 +24,12 @@ from lxml import etree
 from mediawatch.checkers.base import BLOCKED_ERRORS, AccountSpec, CheckContext
 from mediawatch.checkers.sources.base import Post, Profile, SourceResult
 from mediawatch.checkers.sources.client import PlatformClient
+from mediawatch.checkers.sources.feed_names import read_name
 from mediawatch.checkers.sources.post_html import excerpt, plain_text, read_post
 from mediawatch.checkers.sources.signals import STATUS_KINDS, blocked_kind, gone_reason
 from mediawatch.clock import SHANGHAI
 
 ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
-NAME_SUFFIXES = ("的微博",)
 _HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
 _CHINESE_DATE = re.compile(r"^(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?"
                            r"(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
@@ -61,9 +64,12 @@ class FeedSource:
         said = gone_reason(f"{title} {description}")
         if said:
             return SourceResult.gone(self.name, said[0], said[1], url)
-        name = _account_name(title, account.platform)
-        return SourceResult(source=self.name, target=url, posts=posts, no_posts=not posts,
-                            profile=Profile(screen_name=name, name_source="feed" if name else None))
+        named = read_name(title)
+        notes = [] if named.how == "bare" else [
+            f"feed title {named.title!r}: " + (f"the account's name {named.name!r} inside the {named.how} wrapping"
+                                               if named.stated else "states no account name (name not judged)")]
+        return SourceResult(source=self.name, target=url, posts=posts, no_posts=not posts, notes=notes,
+                            profile=Profile(screen_name=named.name, name_source="feed" if named.stated else None))
 
     def _error_page(self, client: PlatformClient, url: str, status: int, text: str,
                     not_feed: bool = False) -> SourceResult:
@@ -210,12 +216,3 @@ def _iso(raw: str) -> datetime | None:
         except ValueError:
             return None
     return value if value.tzinfo is not None else value.replace(tzinfo=SHANGHAI)
-
-
-def _account_name(title: str, platform: str) -> str | None:
-    name = " ".join(title.split())
-    if platform == "weibo":
-        for suffix in NAME_SUFFIXES:
-            if name.endswith(suffix) and len(name) > len(suffix):
-                name = name[: -len(suffix)]
-    return name or None
