@@ -52,6 +52,39 @@ def test_appmsgpublish_from_the_backend_url(home, sim):
     assert obs["posts"].data["latest_post_at"] == clock.iso(at(days=2))
 
 
+def test_the_older_app_msg_list_export_reads_like_appmsgpublish(home):
+    """``app_msg_list`` with ``base_resp`` (the list_ex API's shape): items are the articles, create_time
+    (else update_time) their time, ``&amp;`` undone in links."""
+    shutil.copy(DATA / "app_msg_list.json", home / "czj.json")
+    obs = _check(home, NO_ARTICLES, source_url="czj.json")
+    posts = obs["posts"].data
+    assert obs["posts"].ok and posts["source"] == "wechat_json", obs["posts"].error
+    assert posts["latest_post_at"] == "2026-11-20T10:00:00+08:00"
+    assert (posts["count_7d"], posts["count_14d"], posts["count_30d"]) == (2, 2, 3)
+    assert posts["posts"][0]["url"] == "https://mp.weixin.qq.com/s?__biz=MzA5&mid=2247484001&idx=1&sn=b1#rd"
+    assert {p["title"] for p in posts["posts"]} == {"2026年预算执行情况公开", "惠企政策问答", "十月工作动态"}
+    assert obs["profile"].data["screen_name"] is None  # the list does not say
+
+
+@pytest.mark.parametrize("body,kind", [
+    ('{"base_resp":{"ret":200013,"err_msg":"freq control"},"app_msg_list":[]}', "freq_control"),
+    ('{"base_resp":{"ret":0,"err_msg":"ok"},"app_msg_list":{"aid":"1"}}', "malformed"),
+    ('{"base_resp":{"ret":0,"err_msg":"ok"},"app_msg_list":[{"aid":"1_1","title":"无时间"}]}', "malformed"),
+    ('{"base_resp":{"ret":0,"err_msg":"ok"},"app_msg_list":["x"]}', "malformed"),
+])
+def test_app_msg_list_refusals_and_bad_shapes_are_check_failed(home, body, kind):
+    (home / "list.json").write_text(body, encoding="utf-8")
+    obs = _check(home, NO_ARTICLES, source_url="list.json")
+    assert not obs["posts"].ok and obs["posts"].error_kind == kind
+
+
+def test_an_empty_app_msg_list_is_an_account_without_posts(home):
+    (home / "list.json").write_text('{"base_resp":{"ret":0,"err_msg":"ok"},"app_msg_cnt":0,"app_msg_list":[]}',
+                                    encoding="utf-8")
+    obs = _check(home, NO_ARTICLES, source_url="list.json")
+    assert obs["posts"].ok and obs["posts"].data["no_posts"] is True
+
+
 @pytest.mark.parametrize("name,kind", [("freq_control.json", "freq_control"),
                                        ("session_expired.json", "login_redirect")])
 def test_backend_refusals_are_check_failed(home, name, kind):

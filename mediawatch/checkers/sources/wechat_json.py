@@ -8,7 +8,12 @@ or a file the owner exported. Its JSON nests JSON in strings:
                              \\\"update_time\\\": …, \\\"is_deleted\\\": false}]}\"}]}"}
 
 Older exports carry ``appmsg_info`` items (``content_url``, ``line_info.send_time``) instead of
-``appmsgex``. ``base_resp.ret`` 200013 is ``freq control`` (the API's answer to everyone since
+``appmsgex``. The older list API (``/cgi-bin/appmsg?action=list_ex``) answers a flat list, read the same:
+
+    {"base_resp": {"ret": 0, "err_msg": "ok"}, "app_msg_cnt": 576,
+     "app_msg_list": [{"aid": "2247487318_1", "appmsgid": 2247487318, "itemidx": 1, "title": …,
+                       "digest": …, "link": …, "cover": …, "create_time": 1593682407, "update_time": …}]}
+ ``base_resp.ret`` 200013 is ``freq control`` (the API's answer to everyone since
 mid-2026); 200003 / 200040 mean the session behind the export expired (a login problem, not the
 account's). The list says nothing about the account's name; article pages may.
 """
@@ -77,9 +82,11 @@ def read_publish_list(body: Any) -> SourceResult:
                                                                             "the backend session behind this list expired")
     if ret != 0:
         return SourceResult.failed(WechatJsonSource.name, "anti_crawl", f"ret {ret} {message}".strip())
+    if "app_msg_list" in body and "publish_page" not in body:
+        return _read_app_msg_list(body)
     page = body.get("publish_page")
     if page is None:
-        raise ValueError("no publish_page")
+        raise ValueError("no publish_page (nor app_msg_list)")
     page = json.loads(page) if isinstance(page, str) else page
     entries = page.get("publish_list")
     if not isinstance(entries, list):
@@ -93,6 +100,23 @@ def read_publish_list(body: Any) -> SourceResult:
             post = _article(article, sent)
             if post is not None:
                 posts.append(post)
+    return SourceResult(source=WechatJsonSource.name, posts=posts, no_posts=not posts, profile=Profile())
+
+
+def _read_app_msg_list(body: dict[str, Any]) -> SourceResult:
+    """The older export: ``app_msg_list`` items are the articles themselves (see the module docstring)."""
+    items = body.get("app_msg_list")
+    if not isinstance(items, list):
+        raise ValueError("app_msg_list is not a list")
+    posts: list[Post] = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise ValueError("an app_msg_list item is not an object")
+        post = _article(item, None)
+        if post is not None:
+            posts.append(post)
+    if items and not any(p.at is not None for p in posts):
+        raise ValueError("no app_msg_list item carries a create_time or update_time")
     return SourceResult(source=WechatJsonSource.name, posts=posts, no_posts=not posts, profile=Profile())
 
 
