@@ -27,6 +27,7 @@ from mediawatch.checkers.sources.client import PlatformClient
 from mediawatch.checkers.sources.post_html import excerpt, read_post
 from mediawatch.checkers.sources.signals import (STATUS_KINDS, blocked_kind, decoded_url_text, gone_reason,
                                                  is_login_url, is_sorry_url, is_visitor_url)
+from mediawatch.checkers.sources.weibo_shape import answer_problem, unreadable_post_cards
 from mediawatch.checkers.sources.weibo_time import parse_weibo_time
 from mediawatch.checkers.sources.weibo_visitor import Cookie, VisitorCookie
 from mediawatch.net import FetchResult
@@ -62,6 +63,7 @@ class WeiboApiSource:
         post_user: dict[str, Any] | None = None
         since_id: str | None = None
         page = 1
+        unreadable = 0  # post cards whose mblog is null or not an object
         while result.pages < max(1, int(conf.max_pages)):
             url = f"{api}/api/container/getIndex?type=uid&value={uid}&containerid=107603{uid}"
             if since_id:
@@ -82,6 +84,7 @@ class WeiboApiSource:
                 result.no_posts = result.pages == 1
                 break
             user_info = user_info or _user_info(answer.data)
+            unreadable += unreadable_post_cards(answer.data.get("cards") or [])
             parsed, author = parse_cards(answer.data.get("cards") or [], ctx, api, uid, result.notes)
             post_user = post_user or author
             new = [p for p in parsed if p.id not in seen]
@@ -104,6 +107,10 @@ class WeiboApiSource:
             result.complete = False
             result.notes.append(f"stopped after weibo.max_pages = {conf.max_pages} pages, "
                                 "before the lookback was covered")
+        if unreadable:
+            failed = self._unreadable(result, unreadable, ctx, target)
+            if failed is not None:
+                return failed
         if not result.posts and result.complete:
             result.no_posts = True  # ok: 1 without a single post card says the same as 这里还没有内容
         result.profile = self._profile(reader, api, uid, user_info, post_user)
@@ -112,17 +119,36 @@ class WeiboApiSource:
                                      target)
         return result
 
+    def _unreadable(self, result: SourceResult, count: int, ctx: CheckContext, target: str) -> SourceResult | None:
+        """Post cards we could not read (``"mblog": null``) could hold the newest post: unless a readable
+        post already shows the account updated within the silence threshold, the check fails (malformed),
+        never "no posts" or "silent"."""
+        days = int(ctx.config.rules.new_media_max_silence_days)
+        start = ctx.now - timedelta(days=days)
+        recent = [p for p in result.posts if not p.pinned and p.at is not None and p.at >= start]
+        what = f"{count} post card(s) without a readable mblog (\"mblog\": null or not an object)"
+        if not recent:
+            return SourceResult.failed(self.name, "malformed", f"{what}: the newest posts cannot be read", target)
+        result.complete = False
+        result.notes.append(f"{what}: counts are lower bounds")
+        return None
+
     def _profile(self, reader: "_Reader", api: str, uid: str, user_info: dict[str, Any] | None,
                  post_user: dict[str, Any] | None) -> Profile:
+        """``userInfo`` when the timeline carried it; else the author block of the account's own posts,
+        unless that block says nothing of ``verified`` (newer answers leave it out): then the profile
+        request, so ``not_verified`` is judged rather than left unknown for ever."""
         if user_info:
             return _profile_from(user_info, "userInfo")
-        if post_user:
+        if post_user and isinstance(post_user.get("verified"), bool):
             return _profile_from(post_user, "post")
         answer = reader.get(f"{api}/api/container/getIndex?type=uid&value={uid}")
-        if answer.kind == "gone":
-            return Profile(gone=True, gone_reason=answer.error_kind, detail=answer.reason)
         if answer.kind == "data" and _user_info(answer.data):
             return _profile_from(_user_info(answer.data), "userInfo")
+        if post_user:  # the posts still say who the account is; only verified stays unknown
+            return _profile_from(post_user, "post")
+        if answer.kind == "gone":
+            return Profile(gone=True, gone_reason=answer.error_kind, detail=answer.reason)
         if answer.kind == "empty":
             return Profile(error_kind="no_profile", error="the platform shows no profile for this uid (这里还没有内容): "
                                                           "a wrong uid, or an account only logged-in users may see")
@@ -234,6 +260,9 @@ def _read_body(body: dict[str, Any]) -> Answer:
         data = body.get("data")
         if not isinstance(data, dict) or not isinstance(data.get("cards", []), list):
             return Answer("error", error_kind="malformed", reason="ok: 1 without data.cards")
+        problem = answer_problem(data)
+        if problem:
+            return Answer("error", error_kind="malformed", reason=f"ok: 1 but {problem}: not the platform's shape")
         return Answer("data", data=data)
     msg = str(body.get("msg") or body.get("message") or "")
     url = str(body.get("url") or "")
@@ -268,7 +297,8 @@ def parse_cards(cards: list[Any], ctx: CheckContext, api: str, uid: str,
             continue
         posts.append(post)
         user = mblog.get("user")
-        if author is None and isinstance(user, dict) and str(user.get("id")) == uid and user.get("screen_name"):
+        if author is None and isinstance(user, dict) and str(user.get("id")) == uid \
+                and isinstance(user.get("screen_name"), str) and user.get("screen_name"):
             author = user
     return posts, author
 
@@ -317,10 +347,11 @@ def is_pinned(card: dict[str, Any], mblog: dict[str, Any]) -> bool:
 
 def _user_info(data: dict[str, Any]) -> dict[str, Any] | None:
     info = data.get("userInfo")
-    return info if isinstance(info, dict) and info.get("screen_name") else None
+    return info if isinstance(info, dict) and isinstance(info.get("screen_name"), str) and info["screen_name"] else None
 
 
 def _profile_from(user: dict[str, Any], source: str) -> Profile:
     verified = user.get("verified")
-    return Profile(screen_name=str(user.get("screen_name") or "") or None,
-                   verified=bool(verified) if isinstance(verified, (bool, int)) else None, name_source=source)
+    name = user.get("screen_name")  # answer_problem refused any screen_name that is not text
+    return Profile(screen_name=name if isinstance(name, str) and name else None,
+                   verified=verified if isinstance(verified, bool) else None, name_source=source)
