@@ -134,8 +134,11 @@ def _container(a: Artifact, profile: Artifact | None):
 
 
 def _reply(a: Artifact) -> Reply:
+    """The bytes as saved, with the manifest's ``content_type`` when it gives one (a page stored re-encoded),
+    else what such a server sends for the file's type."""
     suffix = a.path.suffix.lower()
-    return Reply(body=a.path.read_bytes(), content_type=CONTENT_TYPES.get(suffix, "application/octet-stream"))
+    content_type = a.extra.get("content_type") or CONTENT_TYPES.get(suffix, "application/octet-stream")
+    return Reply(body=a.path.read_bytes(), content_type=content_type)
 
 
 @pytest.fixture(scope="module")
