@@ -38,7 +38,7 @@ CHALLENGE_MAX_TEXT = 400  # a challenge page shows a line or two; a real page wi
 CHALLENGE_MAX_LINKS = 3
 SHELL_MAX_TEXT = 200  # an iframe shell shows (almost) nothing of its own
 ENTRY_MAX_TEXT = 400  # an 引导页 shows a few words besides its links
-ENTRY_MAX_LINKS = 12
+ENTRY_MAX_LINKS = 8
 MAX_TARGETS = 4  # way-in targets tried per page
 MAIN_FRAME_NAMES = ("main", "content", "mainframe", "body", "right", "index")
 ENTRY_WORDS = ("进入", "首页", "主页", "门户", "政府网", "中文", "index", "main", "home", "enter", "default")
@@ -201,6 +201,8 @@ def find_way_in(root, page_url: str, *, home: bool = True) -> WayIn | None:
                      + " " + (anchor.get("href") or "")).lower()
             return 0 if any(w in label for w in ENTRY_WORDS) else 1
         ordered = sorted(links, key=score)
+        if not flash and score(ordered[0]) and not any(a.find(".//img") is not None for a in links):
+            return None  # a few plain links without an entry word or image: a (stale) page, not an 引导页
         kind, reason = ("flash_entry", "Flash 引导页") if flash else ("entry_page", "引导页（少量入口链接）")
         return WayIn(kind, [u for u in urls(a.get("href") for a in ordered) if same_site(u, page_url)]
                      or urls(a.get("href") for a in ordered), reason)
