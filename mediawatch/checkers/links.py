@@ -40,6 +40,7 @@ from typing import Any, Callable, Iterable
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import lxml.html
+from lxml import etree
 
 from mediawatch.checkers.hostpool import HostPool, Later
 from mediawatch.net import url_cache
@@ -61,14 +62,31 @@ _STRIP = " \t\n\r\f\x00"
 _REFRESH_URL = re.compile(r"""^\s*\d*(?:\.\d*)?\s*[;,]?\s*(?:url\s*=\s*)?(['"]?)(.*?)\1\s*$""", re.I | re.S)
 
 
-@dataclass
 class Link:
-    url: str
-    page: str
-    text: str = ""
-    tag: str = "a"
-    post_id: str | None = None
-    post_url: str | None = None
+    """One occurrence of a link. ``text`` (the anchor text, alt, title) is computed when first read:
+    only the links that turn out broken are ever shown, so most links never pay for it."""
+
+    __slots__ = ("url", "page", "tag", "post_id", "post_url", "_text", "_source")
+
+    def __init__(self, url: str, page: str, text: str | None = "", tag: str = "a", post_id: str | None = None,
+                 post_url: str | None = None, source: Callable[[], str] | None = None):
+        self.url, self.page, self.tag, self.post_id, self.post_url = url, page, tag, post_id, post_url
+        self._text = None if source is not None else (text or "")
+        self._source = source
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self._source() if self._source is not None else ""
+            self._source = None
+        return self._text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Link) and (self.url, self.page, self.text, self.tag, self.post_id, self.post_url) == (
+            other.url, other.page, other.text, other.tag, other.post_id, other.post_url)
+
+    def __repr__(self) -> str:
+        return f"Link(url={self.url!r}, page={self.page!r}, tag={self.tag!r})"
 
 
 @dataclass
@@ -209,51 +227,111 @@ def _is_link_rel(rel: str | None) -> bool:
     return any(t == "stylesheet" or t.endswith("icon") or t == "icon" for t in tokens)
 
 
+# Every element that may carry a link, in one XPath pass (LinkChecker's LinkTags, plus CSS url() in
+# style attributes and <style> blocks, plus <base>); the tag decides which attributes are read.
+_CANDIDATES = etree.XPath(
+    "//*[@href or @src or @srcset or @data or @poster or @formaction or @manifest or @archive or @codebase"
+    " or @background or @lowsrc or @longdesc or @style or @http-equiv] | //style")
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.I | re.S)
+_SRC_TAGS = frozenset({"script", "iframe", "frame", "embed", "audio", "track", "bgsound"})
+_BACKGROUND_TAGS = frozenset({"body", "table", "td", "th", "tr"})
+
+
+def _attr_text(element) -> str:
+    return (element.get("alt") or element.get("title") or "").strip()[:TEXT_LIMIT]
+
+
+def _css_urls(css: str) -> list[str]:
+    return [m.group(2) or m.group(4) for m in _CSS_URL.finditer(css) if (m.group(2) or m.group(4) or "").strip()]
+
+
+def _element_links(element, tag: str):
+    """(value, base override or None, text source) for each link an element carries."""
+    get = element.get
+    label = None
+    if tag in ("a", "area"):
+        yield get("href"), None, lambda: _text(element)
+    elif tag == "link":
+        if _is_link_rel(get("rel")):
+            yield get("href"), None, lambda: (get("rel") or "").strip()
+    elif tag in ("img", "source"):
+        label = lambda: _attr_text(element)  # noqa: E731
+        for name in ("src", "lowsrc", "longdesc"):
+            yield get(name), None, label
+        for url in _srcset(get("srcset") or ""):
+            yield url, None, label
+    elif tag in _SRC_TAGS:
+        label = lambda: (get("title") or "").strip()[:TEXT_LIMIT]  # noqa: E731
+        yield get("src"), None, label
+        if tag in ("iframe", "frame"):
+            yield get("longdesc"), None, label
+    elif tag == "video":
+        yield get("src"), None, None
+        yield get("poster"), None, None
+    elif tag in ("object", "applet"):
+        codebase = get("codebase")
+        yield codebase, None, None
+        yield get("data") if tag == "object" else get("src"), codebase, None
+        for value in re.split(r"[\s,]+", get("archive") or ""):
+            yield value, codebase, None
+    elif tag == "input":
+        if (get("type") or "").lower() == "image":
+            yield get("src"), None, lambda: (get("alt") or "").strip()[:TEXT_LIMIT]
+        yield get("formaction"), None, None
+    elif tag == "button":
+        yield get("formaction"), None, lambda: _text(element)
+    elif tag == "html":
+        yield get("manifest"), None, None
+    elif tag == "meta":
+        if (get("http-equiv") or "").lower() == "refresh":
+            match = _REFRESH_URL.match(get("content") or "")
+            if match and match.group(2).strip():
+                yield match.group(2), None, lambda: "refresh"
+    elif tag == "style":
+        for url in _css_urls(element.text or ""):
+            yield url, None, None
+    if tag in _BACKGROUND_TAGS:
+        yield get("background"), None, None
+    style = get("style")
+    if style and "url" in style.lower():
+        for url in _css_urls(style):
+            yield url, None, None
+
+
 def extract_links(html, page_url: str) -> list[Link]:
     """Every checkable link of a page, resolved against ``<base href>`` and ``page_url`` (pass the
-    final URL after redirects), in document order."""
+    final URL after redirects), in document order, each URL once per page. One XPath pass finds
+    every candidate element; a link's text is computed only when read (for broken links)."""
     root = parse_html(html)
+    found = []
     base = page_url
-    for element in root.iter("base"):
-        href = element.get("href")
-        if href and href.strip():
-            resolved = resolve(href, page_url)
-            if resolved:
-                base = resolved
-            break
-    links: list[Link] = []
-
-    def add(value: str | None, tag: str, text: str = "") -> None:
-        url = resolve(value, base)
-        if url is not None:
-            links.append(Link(url=url, page=page_url, text=text, tag=tag))
-
-    for element in root.iter():
-        tag = element.tag if isinstance(element.tag, str) else ""
-        tag = tag.lower()
-        if tag in ("a", "area"):
-            add(element.get("href"), tag, _text(element))
-        elif tag in ("img", "source"):
-            label = (element.get("alt") or element.get("title") or "").strip()[:TEXT_LIMIT]
-            add(element.get("src"), tag, label)
-            for url in _srcset(element.get("srcset") or ""):
-                add(url, tag, label)
-        elif tag in ("script", "iframe", "frame", "embed", "audio", "track"):
-            add(element.get("src"), tag, (element.get("title") or "").strip()[:TEXT_LIMIT])
-        elif tag == "video":
-            add(element.get("src"), tag)
-            add(element.get("poster"), tag)
-        elif tag == "object":
-            add(element.get("data"), tag)
-        elif tag == "input" and (element.get("type") or "").lower() == "image":
-            add(element.get("src"), tag, (element.get("alt") or "").strip()[:TEXT_LIMIT])
-        elif tag == "link" and _is_link_rel(element.get("rel")):
-            add(element.get("href"), tag, (element.get("rel") or "").strip())
-        elif tag == "meta" and (element.get("http-equiv") or "").lower() == "refresh":
-            match = _REFRESH_URL.match(element.get("content") or "")
-            if match and match.group(2).strip():
-                add(match.group(2), tag, "refresh")
-    return links
+    base_seen = False
+    for element in _CANDIDATES(root):
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if tag == "base":
+            href = element.get("href")
+            if not base_seen and href is not None:  # the first <base> with an href, even an empty one
+                base_seen = True
+                base = resolve(href, page_url) or page_url
+            continue
+        found.append((element, tag))
+    links: dict[str, Link] = {}
+    for element, tag in found:
+        for value, override, label in _element_links(element, tag):
+            if value is None:
+                continue
+            start = resolve(override, base) if override else base
+            url = resolve(value, start or base)
+            if url is None:
+                continue
+            known = links.get(url)
+            if known is not None:  # a duplicate: checked once; an anchor names it better than an image
+                if tag in ("a", "area") and known.tag not in ("a", "area"):
+                    links[url] = Link(url=url, page=page_url, tag=tag, source=label)
+                continue
+            links[url] = (Link(url=url, page=page_url, tag=tag, source=label) if label is not None
+                          else Link(url=url, page=page_url, tag=tag))
+    return list(links.values())
 
 
 # --- checking -------------------------------------------------------------------------------
