@@ -28,10 +28,10 @@ from mediawatch import clock
 
 MIN_YEAR = 1990
 # a text piece is a date on its own when, the date, a time, brackets and labels taken out, at most
-# this many characters remain ("发布日期：2026-11-20 浏览：12"); a title or a sentence leaves more
-STANDALONE_REST = 10
+# this many characters remain ("发布日期：2026-11-20 来源：区政府办"); a title or a sentence leaves more
+STANDALONE_REST = 6
 LABELS = re.compile(r"发布时间|发布日期|发文日期|成文日期|印发日期|公开日期|更新时间|更新日期|生成日期|时间|日期|发布|更新|"
-                    r"浏览次数|点击|来源|[\s\[\]()【】〔〕（）<>《》:：|/\\·•\-—_.,、]")
+                    r"浏览次数|浏览|阅读|点击|来源|作者|[\s\[\]()【】〔〕（）<>《》:：|/\\·•\-—_.,、]")
 _TIME = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
 
 _YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?!\d)")

@@ -105,6 +105,8 @@ class _SiteCheck:
         self.pages: dict[str, Future] = {}
         self.reader = PageReader(lambda url: self.page(url).result(), self._fetch_any, self.config, ctx.now)
         self.home_final = None  # the page finally read as the home page (after a way in)
+        self.home_reading = None  # how the home page was read (explain shows it)
+        self.home_links: list[Link] = []  # the links of that page
 
     def _fetch_any(self, url: str):
         """A list's JS or JSON source (any content type)."""
@@ -167,7 +169,7 @@ class _SiteCheck:
     def _homepage(self, home) -> Observation:
         url = self.account.url
         base = {"url": url, "final_url": home.final_url, "status": home.status}
-        reading = self.reader.read(home)
+        reading = self.home_reading = self.reader.read(home)
         failure = reading.failure
         if failure is None and reading.challenge is not None:
             failure = ("anti_crawl", f"{reading.challenge}（HTTP {home.status}）：不是网站本身的内容")
@@ -220,6 +222,8 @@ class _SiteCheck:
             parsed.add(final)
             tree = result.tree
             links = extract_links(tree, result.final_url)
+            if result is (self.home_final or home):
+                self.home_links = links
             for link in links:
                 if inner >= max_pages:
                     break
@@ -240,7 +244,7 @@ class _SiteCheck:
             if final not in parsed and _page_failure(result) is None:
                 parsed.add(final)
                 hits.extend(matcher.find(visible_text(result.tree), page=result.final_url))
-        report = self.checker.report(all_links, homepage=home.final_url)
+        report = self.checker.report(all_links, homepage=(self.home_final or home).final_url)
         links_obs = Observation("links", target=url, data={
             "pages_crawled": len(parsed), "links_checked": report.links_checked, "urls_checked": report.urls_checked,
             "broken": report.broken, "throttled": report.throttled, "skipped": report.skipped,
