@@ -156,3 +156,25 @@ def test_a_stale_page_with_no_dates_anywhere_still_fails(server):
     page, verdict = check(server.url("/"), column_fallback_pages=2)
     assert page.ok and page.data["newest_date"] is None and page.data["unknown_reason"] is None
     assert verdict.outcome == FAIL and verdict.message == "首页未发现带日期的信息"
+
+
+@pytest.mark.parametrize("way_in", ["entry", "script"])
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_simulated_sites_behind_a_way_in_read_like_the_others(server, way_in, encoding):
+    from datetime import date
+
+    from mediawatch.simulation.site import DistrictSite, SiteSpec
+
+    site = DistrictSite(SiteSpec(encoding=encoding, broken=True, way_in=way_in), today=date(2026, 11, 23))
+    home = site.mount(server)
+    config = config_mod.defaults().with_overrides({
+        "http": {"allow_private_addresses": True, "timeout_seconds": 2, "retries": 0},
+        "crawl": {"max_pages": 5}})
+    ctx = CheckContext(config=config, now=NOW, fetcher=Fetcher(config))
+    spec = AccountSpec(pk=1, account_id="s", platform="website", name="XX区人民政府", owner_unit="区政府办", url=home)
+    observations = {o.kind: o for o in WebsiteChecker().check(spec, ctx)}
+    page = observations["homepage"]
+    assert page.data["newest_date"] == site.expected_home_newest().isoformat()
+    assert page.data["final_url"] == server.url("/index.html") and len(page.data["followed"]) == 1
+    broken = observations["links"].data["broken"]
+    assert {b["url"] for b in broken if b["on_homepage"]} == site.home_broken_urls()

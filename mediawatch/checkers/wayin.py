@@ -53,7 +53,7 @@ _TERM = rf"""(?:{_STRING}|[A-Za-z_$][\w$.]*(?:\(\))?)"""
 _EXPR = rf"""{_TERM}(?:\s*\+\s*{_TERM})*"""
 _ASSIGN = re.compile(rf"""(?:(?:window|self|top|parent|document)\s*\.\s*)*location(?:\s*\.\s*href)?\s*=(?!=)\s*({_EXPR})""")
 _CALL = re.compile(rf"""location\s*\.\s*(?:replace|assign)\s*\(\s*({_EXPR})\s*\)|window\s*\.\s*navigate\s*\(\s*({_EXPR})\s*\)""")
-_VAR = re.compile(rf"""(?:var|let|const)?\s*([A-Za-z_$][\w$]*)\s*=\s*({_STRING}(?:\s*\+\s*{_STRING})*)\s*;""")
+_VAR = re.compile(rf"""(?:var|let|const)?\s*([A-Za-z_$][\w$]*)\s*=(?!=)\s*({_EXPR})\s*[;\n]""")
 _PIECE = re.compile(rf"""{_STRING}|[A-Za-z_$][\w$.]*(?:\(\))?""")
 _SOURCE_URL = re.compile(r"""["']([^"'\s<>]+?\.(?:json|js)(?:\?[^"'\s<>]*)?|[^"'\s<>]*(?:ajax|getlist|list\.(?:do|jsp|action))[^"'\s<>]*)["']""", re.I)
 _REFRESH = re.compile(r"""^\s*\d*(?:\.\d*)?\s*[;,]?\s*(?:url\s*=\s*)?(['"]?)(.*?)\1\s*$""", re.I | re.S)
@@ -119,8 +119,8 @@ def _unquote(literal: str) -> str:
     return re.sub(r"\\(.)", r"\1", body)
 
 
-def _evaluate(expr: str, page_url: str, variables: dict[str, str]) -> str | None:
-    """A string expression of literals, location parts and known variables, or None."""
+def _evaluate(expr: str, page_url: str, variables: dict[str, str], depth: int = 0) -> str | None:
+    """A string expression of literals, location parts and variables set to such, or None."""
     parts = urlsplit(page_url)
     known = {"location.host": parts.netloc, "location.hostname": parts.hostname or "",
              "location.protocol": parts.scheme + ":", "location.pathname": parts.path or "/",
@@ -134,8 +134,11 @@ def _evaluate(expr: str, page_url: str, variables: dict[str, str]) -> str | None
         name = re.sub(r"^(?:window\.|self\.|top\.|document\.(?=location))", "", name)
         if name in known:
             out.append(known[name])
-        elif name in variables:
-            out.append(variables[name])
+        elif name in variables and depth < 3:
+            value = _evaluate(variables[name], page_url, variables, depth + 1)
+            if value is None:
+                return None
+            out.append(value)
         else:
             return None
     value = "".join(out).strip()
@@ -149,7 +152,7 @@ def script_redirects(root, page_url: str) -> list[str]:
         if script.get("src"):
             continue
         code = script.text or ""
-        variables = {m.group(1): "".join(_unquote(p) for p in re.findall(_STRING, m.group(2))) for m in _VAR.finditer(code)}
+        variables = {m.group(1): m.group(2) for m in _VAR.finditer(code) if m.group(1) not in ("href", "location")}
         for match in list(_ASSIGN.finditer(code)) + list(_CALL.finditer(code)):
             expr = next(g for g in match.groups() if g)
             value = _evaluate(expr, page_url, variables)
