@@ -3,8 +3,10 @@
 - an **entry** is a link with a title-like text (at least ``MIN_TITLE`` characters) or a date beside
   it, outside the page's chrome: ``nav``/``header``/``footer`` elements, or elements whose id or
   class is one of ``CHROME_NAMES`` (menus, breadcrumbs, pagers, footers, friend-link boxes). An
-  element that holds more than ``WRAPPER_SHARE`` of the page's links is a layout wrapper, not
-  chrome, whatever its name (``<div class="top">`` around the whole page, a header left unclosed);
+  element that holds more than ``WRAPPER_SHARE`` of the page's links, or is also named as a layout
+  wrapper (``LAYOUT_NAMES``: section, wrap, main, content …), is a layout wrapper, not chrome,
+  whatever its other names (``<div class="top">`` around the whole page, a header left unclosed,
+  the ``<div class="section page page2">`` screens of a full-screen portal);
 - an entry's date is a date standing on its own (checkers/dates.py) in the largest element around
   its link that holds no other link, else in its **row**: the nearest ``li``/``tr``/``dd``/``dl``, or
   a ``div``/``p``/``span``/``td`` whose other links are secondary (附件, 下载, 原文, PDF, an attachment
@@ -44,6 +46,10 @@ nav navs navbar menu menus mainnav subnav topnav header head top topbar footer f
 crumb crumbs breadcrumb breadcrumbs position location weizhi dqwz pager pagination paging page pages fenye
 yqlj friendlink friendlinks links link-box linkbox share tools toolbar search skip
 """.split())
+# names of layout wrappers: an element named so is never chrome by its other names (a full-screen
+# portal's <div id="top" class="section page1">, <div class="section page page2">)
+LAYOUT_NAMES = frozenset("section fp-section sections wrap wrapper main content container layout screen "
+                         "swiper-slide slide fullpage".split())
 ROW_TAGS = frozenset({"li", "tr", "dd", "dl"})
 LOOSE_ROW_TAGS = frozenset({"div", "p", "span", "td", "h3", "h4", "section", "article"})
 SECONDARY_WORDS = ("附件", "下载", "原文", "pdf", "PDF", "图解", "解读", "word", "Word", "查看", "详情", "全文", "视频")
@@ -161,7 +167,11 @@ class _Chrome:
         tag = _tag(element)
         if tag in ABSOLUTE_CHROME:
             return f"标签 <{tag}>"
-        names = _names(element) & CHROME_NAMES
+        all_names = _names(element)
+        names = all_names & CHROME_NAMES
+        if names and all_names & LAYOUT_NAMES:
+            self.wrappers.append(describe(element))
+            names = set()
         if tag not in CHROME_TAGS and not names:
             return None
         held = self.counts.get(element, 0)
