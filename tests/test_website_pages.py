@@ -4,6 +4,7 @@ the column fallback; each judged by the website checker and the homepage_not_upd
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from datetime import datetime
 
 import pytest
@@ -178,3 +179,20 @@ def test_simulated_sites_behind_a_way_in_read_like_the_others(server, way_in, en
     assert page.data["final_url"] == server.url("/index.html") and len(page.data["followed"]) == 1
     broken = observations["links"].data["broken"]
     assert {b["url"] for b in broken if b["on_homepage"]} == site.home_broken_urls()
+
+
+def test_a_real_obfuscated_cookie_challenge_is_check_failed(server):
+    """www.mps.gov.cn's 加速乐 first answer (the script the server sends in a bare <script>, cited in
+    tests/data/pages/README.md): no marker word survives its obfuscation; served here with 200."""
+    script = (Path(__file__).parent / "data" / "pages" / "mps-jsl-challenge1.js").read_bytes()
+    server.route("/index.html", Reply(body=b"<script>" + script + b"</script>", content_type="text/html"))
+    page, verdict = check(server.url("/index.html"))
+    assert not page.ok and page.error_kind == "anti_crawl" and "cookie" in page.error
+    assert verdict.outcome == UNKNOWN
+
+
+def test_a_page_that_sets_a_cookie_but_has_content_is_not_a_challenge(server):
+    server.route("/", Reply(body=FRESH.replace("</body>", "<script>document.cookie='visited=1';"
+                                                         "if (!window.x) { location.href = '/'; }</script></body>")))
+    page, verdict = check(server.url("/"))
+    assert page.ok and verdict.outcome == PASS

@@ -36,6 +36,7 @@ CHALLENGE_MARKERS = (
 )
 CHALLENGE_MAX_TEXT = 400  # a challenge page shows a line or two; a real page with such a word shows much more
 CHALLENGE_MAX_LINKS = 3
+COOKIE_PAGE_MAX_TEXT = 60  # a cookie-and-reload page shows at most a line ("请稍候…")
 SHELL_MAX_TEXT = 200  # an iframe shell shows (almost) nothing of its own
 ENTRY_MAX_TEXT = 400  # an 引导页 shows a few words besides its links
 ENTRY_MAX_LINKS = 8
@@ -56,6 +57,8 @@ _CALL = re.compile(rf"""location\s*\.\s*(?:replace|assign)\s*\(\s*({_EXPR})\s*\)
 _VAR = re.compile(rf"""(?:var|let|const)?\s*([A-Za-z_$][\w$]*)\s*=(?!=)\s*({_EXPR})\s*[;\n]""")
 _PIECE = re.compile(rf"""{_STRING}|[A-Za-z_$][\w$.]*(?:\(\))?""")
 _SOURCE_URL = re.compile(r"""["']([^"'\s<>]+?\.(?:json|js)(?:\?[^"'\s<>]*)?|[^"'\s<>]*(?:ajax|getlist|list\.(?:do|jsp|action))[^"'\s<>]*)["']""", re.I)
+_COOKIE_RELOAD = re.compile(r"document\.cookie\s*=.*?(?:location(?:\.href)?\s*=(?!=)|location\.(?:reload|replace)\s*\()",
+                            re.S)
 _REFRESH = re.compile(r"""^\s*\d*(?:\.\d*)?\s*[;,]?\s*(?:url\s*=\s*)?(['"]?)(.*?)\1\s*$""", re.I | re.S)
 
 
@@ -101,10 +104,15 @@ def _visible_text(root) -> str:
 
 
 def challenge(raw_html: str, root) -> str | None:
-    """The anti-bot interstitial this page is (see CHALLENGE_MARKERS), or None."""
+    """The anti-bot interstitial this page is (see CHALLENGE_MARKERS, or a page of nothing but a
+    script that sets a cookie and loads the page again, as 加速乐's obfuscated first answer), or None."""
     lowered = raw_html[:200_000].lower()
     hits = [name for marker, name in CHALLENGE_MARKERS if marker.lower() in lowered]
     if not hits:
+        links = [a for a in root.iter("a") if (a.get("href") or "").strip() not in ("", "#")]
+        if not links and len(_visible_text(root)) <= COOKIE_PAGE_MAX_TEXT and any(
+                _COOKIE_RELOAD.search(script.text or "") for script in root.iter("script")):
+            return "脚本验证页（写入 cookie 后重新载入本页）"
         return None
     links = [a for a in root.iter("a") if (a.get("href") or "").strip() not in ("", "#")]
     if len(_visible_text(root)) > CHALLENGE_MAX_TEXT or len(links) > CHALLENGE_MAX_LINKS:
