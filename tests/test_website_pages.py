@@ -196,3 +196,29 @@ def test_a_page_that_sets_a_cookie_but_has_content_is_not_a_challenge(server):
                                                          "if (!window.x) { location.href = '/'; }</script></body>")))
     page, verdict = check(server.url("/"))
     assert page.ok and verdict.outcome == PASS
+
+
+REAL = Path(__file__).parent / "data" / "real" / "website"
+
+
+@pytest.mark.parametrize("name,target", [
+    ("beian-gov-cn-stub.html", "/portal/index"), ("bjghw-gov-cn-stub.html", "/web/index.htm"),
+    ("bjgtj-gov-cn-stub.html", "/col/col3664/index.html"), ("apta-gov-cn-entry.html", "/Information"),
+    ("bnpo-gov-cn-flash-entry.html", "/index"),
+])
+def test_real_ways_in_are_followed(server, name, target):
+    """Real stub and entry pages (tests/data/real/manifest-pages.toml) in front of a fresh home page."""
+    server.route("/", Reply(body=(REAL / name).read_bytes(), content_type="text/html"))
+    for path in ("/portal/index", "/web/index.htm", "/col/col3664/index.html", "/Information", "/ProfTech_NoticeIndex",
+                 "/Officer", "/CityExams", "/index"):
+        server.route(path, Reply(body=FRESH if path == target else html("<p>栏目页</p>")))
+    page, verdict = check(server.url("/"))
+    assert page.data["newest_date"] == "2026-11-21" and page.data["final_url"] == server.url(target)
+    assert verdict.outcome == PASS
+
+
+@pytest.mark.parametrize("name", ["12333sh-gov-cn-stub.html", "bjsat-gov-cn-stub.html"])
+def test_real_redirects_to_another_host_are_unknown_not_fail(server, name):
+    server.route("/", Reply(body=(REAL / name).read_bytes(), content_type="text/html"))
+    page, verdict = check(server.url("/"))
+    assert page.ok and verdict.outcome == UNKNOWN and "注册域名" in verdict.message
