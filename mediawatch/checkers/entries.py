@@ -137,7 +137,27 @@ def describe(element) -> str:
 
 
 def _text(element) -> str:
-    return re.sub(r"\s+", " ", element.text_content()).strip()
+    return " ".join(element.text_content().split())
+
+
+_DIGIT = re.compile(r"\d")
+
+
+class _Memo(dict):
+    """Per-page memo of an element's text (an element is asked about once per link inside it)."""
+
+    def text(self, element) -> str:
+        found = self.get(element)
+        if found is None:
+            found = self[element] = _text(element)
+        return found
+
+    def secondary(self, anchor) -> bool:
+        key = (anchor, "secondary")
+        found = self.get(key)
+        if found is None:
+            found = self[key] = _secondary(anchor)
+        return found
 
 
 def _link_counts(root) -> dict:
@@ -194,7 +214,7 @@ class _Chrome:
         return found
 
 
-def _item_element(anchor, counts: dict):
+def _item_element(anchor, counts: dict, memo: _Memo):
     """The largest element around ``anchor`` that holds no other link (bounded in size)."""
     element = anchor
     while True:
@@ -203,7 +223,7 @@ def _item_element(anchor, counts: dict):
             return element
         if counts.get(parent, 0) > 1:
             return element
-        if len(_text(parent)) > ITEM_TEXT_LIMIT:
+        if len(memo.text(parent)) > ITEM_TEXT_LIMIT:
             return element
         element = parent
 
@@ -216,21 +236,21 @@ def _secondary(anchor) -> bool:
     return len(text) <= SECONDARY_TEXT or any(w in text for w in SECONDARY_WORDS) or is_attachment(href.strip())
 
 
-def _row_element(item, anchor, counts: dict):
+def _row_element(item, anchor, counts: dict, memo: _Memo):
     """The entry's row around ``item`` (see the module docstring), or None."""
     element = item
     for _ in range(ROW_LEVELS):
         element = element.getparent()
         if element is None or not isinstance(element.tag, str) or _tag(element) in ("body", "html"):
             return None
-        if counts.get(element, 0) > ROW_MAX_LINKS or len(_text(element)) > ITEM_TEXT_LIMIT:
+        if counts.get(element, 0) > ROW_MAX_LINKS or len(memo.text(element)) > ITEM_TEXT_LIMIT:
             return None
         tag = _tag(element)
         if tag in ROW_TAGS:
             return element
         if tag in LOOSE_ROW_TAGS:
             others = [a for a in element.iter("a") if a is not anchor and a.get("href") is not None]
-            if others and all(_secondary(a) for a in others):
+            if others and all(memo.secondary(a) for a in others):
                 return element
     return None
 
@@ -248,10 +268,12 @@ def _pieces(element):
                 yield parent, node.tail
 
 
-def _own_dates(element, now) -> tuple[list, str | None, list[str]]:
+def _own_dates(element, now, memo: _Memo) -> tuple[list, str | None, list[str]]:
     """The dates standing on their own in ``element`` (dates or ``YearLess``), the element they
     came from, and the dates seen inside sentences."""
     found, source, in_sentences = [], None, []
+    if not _DIGIT.search(memo.text(element)):
+        return found, source, in_sentences  # no digit, no date
     for holder, piece in _pieces(element):
         values, alone = standalone_dates(piece, now, alone=True)
         if not values:
@@ -290,6 +312,7 @@ def read_entries(html, now: datetime | date, page_url: str | None = None) -> Pag
     root = parse_html(html)
     reading = PageReading(meta=page_meta(root))
     counts = _link_counts(root)
+    memo = _Memo()
     chrome = _Chrome(counts, counts.get(root, 0))
     set_aside: dict = {}
     by_key: dict = {}
@@ -306,23 +329,23 @@ def read_entries(html, now: datetime | date, page_url: str | None = None) -> Pag
                 aside = set_aside[element] = SetAside(describe(element), reason)
             aside.links += 1
             continue
-        title = _text(anchor) or (anchor.get("title") or "").strip()
+        title = memo.text(anchor) or (anchor.get("title") or "").strip()
         if not title:
             continue
         url = resolve(anchor.get("href"), page_url) if page_url else anchor.get("href")
-        item = _item_element(anchor, counts)
-        found, source, in_sentences = _own_dates(item, now)
+        item = _item_element(anchor, counts, memo)
+        found, source, in_sentences = _own_dates(item, now, memo)
         key = item
         if not found:
-            row = _row_element(item, anchor, counts)
+            row = _row_element(item, anchor, counts, memo)
             if row is not None:
                 key = row
-                found, source, more = _own_dates(row, now)
+                found, source, more = _own_dates(row, now, memo)
                 in_sentences += more
                 source = f"{source}（所在行 {describe(row)}）" if source else None
-        entry = by_key.get(key) or (_row_entry(anchor, by_key) if _secondary(anchor) else None)
+        entry = by_key.get(key) or (_row_entry(anchor, by_key) if memo.secondary(anchor) else None)
         if entry is not None:  # another link of the same row (附件, 下载 …): one entry
-            if len(entry.title) < MIN_TITLE <= len(title) and not _secondary(anchor):
+            if len(entry.title) < MIN_TITLE <= len(title) and not memo.secondary(anchor):
                 entry.title, entry.url = title[:200], url
             continue
         entry = by_key[key] = Entry(title[:200], url, not_dates=sorted(set(in_sentences)))
