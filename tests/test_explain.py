@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+
+import pytest
 from datetime import date
 
 from mediawatch.simulation.server import Reply
@@ -86,3 +88,47 @@ def test_explain_a_registered_account_reads_its_columns(server, cli, tmp_path):
     assert report["verdicts"]["blank_column"]["verdict"] == "fail"
     assert next(c for c in report["columns"] if c["url"] == blank)["items"] == 0
     assert cli("explain", "--account", "nobody", expect=2).exit_code == 2
+
+
+def _real_website_artifacts():
+    import tomllib
+    from pathlib import Path
+
+    real = Path(__file__).parent / "data" / "real"
+    found = []
+    for manifest in sorted(real.glob("manifest*.toml")):
+        for entry in tomllib.loads(manifest.read_text(encoding="utf-8")).get("artifact", []):
+            if entry["kind"] in ("homepage", "column", "interaction", "entry", "redirect", "frameset", "challenge"):
+                found.append((real / entry["file"], entry))
+    return found
+
+
+@pytest.mark.parametrize("path,entry", _real_website_artifacts(), ids=lambda v: getattr(v, "name", ""))
+def test_explain_reads_every_real_page(server, path, entry):
+    """explain on every real website page of the corpus (tests/data/real/manifest*.toml): it runs, shows
+    the fields, and where the reading is right its JSON says what the truth says."""
+    from datetime import datetime, time
+    from urllib.parse import urlsplit
+
+    from mediawatch import clock
+    from mediawatch import config as config_mod
+    from mediawatch.explain import explain, render_text
+
+    route = urlsplit(entry.get("url") or "http://x/").path or "/"
+    server.route(route, Reply(body=path.read_bytes(), content_type="text/html"))
+    config = config_mod.defaults().with_overrides({"http": {"allow_private_addresses": True, "timeout_seconds": 2,
+                                                             "retries": 0}, "crawl": {"check_external_links": False}})
+    now = datetime.combine(date.fromisoformat(entry["as_of"]), time(12), tzinfo=clock.SHANGHAI)
+    report = explain(server.url(route), config, now)
+    assert {"final_url", "followed", "entries", "newest_date", "links", "verdicts"} <= set(report)
+    assert all({"title", "url", "date", "date_source"} <= set(e) for e in report["entries"])
+    assert all({"url", "kind"} <= set(link) for link in report["links"])
+    assert render_text(report)
+    truth = entry["truth"]
+    if entry.get("known_miss"):
+        return
+    verdict = report["verdicts"]["homepage_not_updated"]["verdict"]
+    if "newest_date" in truth:
+        assert report["newest_date"] == truth["newest_date"]
+    if truth.get("verdict") in ("way_in", "script_list", "challenge", "no_dated_entries"):
+        assert verdict != "fail", report["verdicts"]["homepage_not_updated"]
