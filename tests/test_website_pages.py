@@ -204,13 +204,15 @@ REAL = Path(__file__).parent / "data" / "real" / "website"
 @pytest.mark.parametrize("name,target", [
     ("beian-gov-cn-stub.html", "/portal/index"), ("bjghw-gov-cn-stub.html", "/web/index.htm"),
     ("bjgtj-gov-cn-stub.html", "/col/col3664/index.html"), ("apta-gov-cn-entry.html", "/Information"),
-    ("bnpo-gov-cn-flash-entry.html", "/index"),
+    ("bnpo-gov-cn-flash-entry.html", "/index"), ("chinatax-gov-cn-iframe-shell.html", "/middleindex.html"),
+    ("sz-gov-cn-refresh.html", "/webmail/"),
 ])
 def test_real_ways_in_are_followed(server, name, target):
     """Real stub and entry pages (tests/data/real/manifest-pages.toml) in front of a fresh home page."""
     server.route("/", Reply(body=(REAL / name).read_bytes(), content_type="text/html"))
     for path in ("/portal/index", "/web/index.htm", "/col/col3664/index.html", "/Information", "/ProfTech_NoticeIndex",
-                 "/Officer", "/CityExams", "/index"):
+                 "/Officer", "/CityExams", "/index", "/middleindex.html", "/banner11index.html", "/banner2index.html",
+                 "/webmail/"):
         server.route(path, Reply(body=FRESH if path == target else html("<p>栏目页</p>")))
     page, verdict = check(server.url("/"))
     assert page.data["newest_date"] == "2026-11-21" and page.data["final_url"] == server.url(target)

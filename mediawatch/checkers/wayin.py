@@ -202,6 +202,7 @@ def find_way_in(root, page_url: str, *, home: bool = True) -> WayIn | None:
         return WayIn("frameset", urls(f.get("src") for f in ordered), "页面为框架集（frameset）")
     iframes = [f for f in root.iter("iframe") if f.get("src")]
     if iframes and len(text) <= SHELL_MAX_TEXT and len(links) <= ENTRY_MAX_LINKS:
+        iframes.sort(key=_declared_height, reverse=True)  # the tallest frame holds the page's body
         return WayIn("iframe_shell", urls(f.get("src") for f in iframes), "页面仅由内嵌框架（iframe）构成")
     if not home:
         return None
@@ -218,6 +219,12 @@ def find_way_in(root, page_url: str, *, home: bool = True) -> WayIn | None:
         return WayIn(kind, [u for u in urls(a.get("href") for a in ordered) if same_site(u, page_url)]
                      or urls(a.get("href") for a in ordered), reason)
     return None
+
+
+def _declared_height(frame) -> int:
+    """An iframe's height as written (height="2035", style="height:100px"), 0 when not given."""
+    found = re.search(r"\d+", frame.get("height") or "") or re.search(r"height\s*:\s*(\d+)", frame.get("style") or "")
+    return int(found.group(found.lastindex or 0)) if found else 0
 
 
 # --- lists written by script ----------------------------------------------------------------
