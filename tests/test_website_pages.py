@@ -224,3 +224,19 @@ def test_real_redirects_to_another_host_are_unknown_not_fail(server, name):
     server.route("/", Reply(body=(REAL / name).read_bytes(), content_type="text/html"))
     page, verdict = check(server.url("/"))
     assert page.ok and verdict.outcome == UNKNOWN and "注册域名" in verdict.message
+
+
+def test_a_list_held_as_data_in_an_inline_script_is_read(server):
+    data = ('var news = [{"title": "区政府召开第十二次常务会议", "pubDate": "2026-11-19"},'
+            ' {"title": "全区冬季森林防火工作部署会召开", "pubDate": "2026-11-02"}];')
+    server.route("/", Reply(body=html(f'<ul id="news"></ul><script>{data}\nrender(news);</script>')))
+    page, verdict = check(server.url("/"))
+    assert page.data["newest_date"] == "2026-11-19" and page.data["date_from"] == "script" and verdict.outcome == PASS
+
+
+def test_a_build_date_in_a_script_is_not_a_list(server):
+    server.route("/", Reply(body=html('<ul class="list">' + "".join(
+        f'<li><a href="/art/{i}.html">区政府召开第{i}次常务会议研究部署工作</a></li>' for i in range(12)) + "</ul>"
+        '<script>var version = "2026-11-20"; var site = "XX区人民政府门户网站";</script>')))
+    page, verdict = check(server.url("/"), column_fallback_pages=0)
+    assert page.data["newest_date"] is None and verdict.outcome == FAIL

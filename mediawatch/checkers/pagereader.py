@@ -37,6 +37,8 @@ from mediawatch.checkers.wayin import (
 )
 
 COLUMN_TEXT = (2, 12)  # a link to a column reads like a column name: this many characters
+SCRIPT_MIN_ENTRIES = 2  # dates (and titles) a script's data must hold to be read as a list
+TITLE_CJK = 5  # Chinese characters that make a string literal read as a title
 
 
 @dataclass
@@ -151,6 +153,11 @@ class PageReader:
             if found.summary.dated_items:
                 self._take(reading, found.entries, "script", "页面脚本写出的列表")
                 return
+        for script in result.tree.iter("script"):  # entries as data in the page's own scripts
+            entries = _entries_in_script(script.text or "", self.now, result.final_url)
+            if entries:
+                self._take(reading, entries, "script", "页面脚本中的列表数据")
+                return
         if not builds_by_script(result.tree):
             return
         for url in script_sources(result.tree, result.final_url)[: self.max_sources]:
@@ -199,6 +206,24 @@ class PageReader:
         if newest is not None:
             reading.summary = ListSummary(items=reading.summary.items, dated_items=0, newest_date=newest)
             reading.date_from = "columns"
+
+
+def _entries_in_script(code: str, now, url: str) -> list[Entry]:
+    """Entries held as data in a script (``var news = [{title: "…", date: "2026-11-20"}, …]``): at least
+    ``SCRIPT_MIN_ENTRIES`` dates standing alone in string literals beside as many title-like literals
+    (a build date or a version string alone is not a list)."""
+    literals = [m[1:-1] for m in re.findall(r""""(?:[^"\\\n]|\\.){1,200}"|'(?:[^'\\\n]|\\.){1,200}'""", code)]
+    titles = [v for v in literals if len(re.findall(r"[\u4e00-\u9fff]", v)) >= TITLE_CJK]
+    dates = []
+    for value in literals:
+        found, alone = standalone_dates(value, now)
+        full = [d for d in found if isinstance(d, date)]
+        if full and alone:
+            dates.append(max(full))
+    if len(dates) < SCRIPT_MIN_ENTRIES or len(titles) < SCRIPT_MIN_ENTRIES:
+        return []
+    return [Entry(title=title[:200], url=url, date=day, date_source="页面脚本中的列表数据")
+            for title, day in zip(titles, dates)]
 
 
 def _entries_in_source(fetched, now) -> list[Entry]:
