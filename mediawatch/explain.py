@@ -94,7 +94,7 @@ def _report(spec: AccountSpec, check: _SiteCheck, observations: list, now: datet
         entries = page.entries if page else []
         report.update(
             followed=reading.followed, challenge=reading.challenge, unknown_reason=reading.unknown_reason,
-            date_from=reading.date_from, meta=page.meta if page else {},
+            date_from=reading.date_from if page is not None and home.ok else None, meta=page.meta if page else {},
             entries=[e.as_data() for e in entries[:MAX_ENTRIES]],
             newest_date=reading.summary.newest_date.isoformat() if reading.summary.newest_date else None,
             items=reading.summary.items, dated_items=reading.summary.dated_items,
@@ -116,8 +116,11 @@ def render_text(report: dict) -> str:
     out = [f"网址：{report['url']}" + (f"（账号 {report['account_id']}）" if report.get("account_id") else ""),
            f"检查时间：{report['as_of']}"]
     fetch = report["fetch"]
-    out.append(f"抓取：HTTP {fetch['status']}，{fetch['content_type'] or '无类型'}，解码 {fetch['encoding']}，"
-               f"{fetch['bytes']} 字节" + ("（已截断）" if fetch.get("truncated") else ""))
+    if fetch["status"] is None:
+        out.append(f"抓取：无应答（{fetch.get('error') or '未知错误'}）")
+    else:
+        out.append(f"抓取：HTTP {fetch['status']}，{fetch['content_type'] or '无类型'}，解码 {fetch['encoding']}，"
+                   f"{fetch['bytes']} 字节" + ("（已截断）" if fetch.get("truncated") else ""))
     for hop in fetch["redirects"]:
         out.append(f"  HTTP 跳转 → {hop}")
     for hop in report["followed"]:

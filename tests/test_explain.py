@@ -132,3 +132,16 @@ def test_explain_reads_every_real_page(server, path, entry):
         assert report["newest_date"] == truth["newest_date"]
     if truth.get("verdict") in ("way_in", "script_list", "challenge", "no_dated_entries"):
         assert verdict != "fail", report["verdicts"]["homepage_not_updated"]
+
+
+def test_explain_a_page_that_does_not_answer(cli):
+    import socket
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    report = json.loads(cli("explain", f"http://127.0.0.1:{port}/", "--format", "json", now=NOW).stdout)
+    assert not report["ok"] and report["error_kind"] == "refused" and report["fetch"]["status"] is None
+    assert {v["verdict"] for v in report["verdicts"].values()} == {"unknown"}
+    assert "无应答" in cli("explain", f"http://127.0.0.1:{port}/", now=NOW).stdout
