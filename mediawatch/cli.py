@@ -204,6 +204,7 @@ def warnings_show(app: App, warning_id: int, fmt: str) -> None:
     import json
 
     from mediawatch import warnings as warnings_mod
+    from mediawatch.cli_owners import owner_extras, show_owner_extras
     from mediawatch.rules.catalog import rule_title
 
     with app.store.session() as session:
@@ -212,6 +213,7 @@ def warnings_show(app: App, warning_id: int, fmt: str) -> None:
         record["name"] = warning.account.name
         record["owner_unit"] = warning.account.owner_unit
         record["events"] = warnings_mod.history(warning)
+        record.update(owner_extras(session, warning, app.home))  # issue 17: feedback state, screenshot
     if fmt == "json":
         emit(record, [], "json")
         return
@@ -223,6 +225,7 @@ def warnings_show(app: App, warning_id: int, fmt: str) -> None:
     click.echo(f"message: {record['message']}")
     click.echo("evidence:")
     click.echo(json.dumps(record["evidence"], ensure_ascii=False, indent=2))
+    show_owner_extras(record)
     click.echo("history:")
     for event in record["events"]:
         click.echo(f"  {event['at']}  {event['kind']:<9} by {event['actor']}: {event['reason'] or ''}")
@@ -359,6 +362,12 @@ def demo(app: App, days: int) -> None:
         click.echo(line)
     if result.stopped_early:
         raise MediawatchError(f"stopped after {result.completed_days} of {result.days} days")
+
+
+# issue 17: feedback, 报备 windows, contacts, reminders (their own module)
+from mediawatch.cli_owners import register as _register_owners  # noqa: E402
+
+_register_owners(cli, warnings)
 
 
 def main() -> None:
