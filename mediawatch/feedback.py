@@ -49,13 +49,15 @@ def state(session: Session, warning_id: int) -> str:
     return "none" if latest is None else STATE_OF_KIND[latest.kind]
 
 
-def states(session: Session, warning_ids: Iterable[int]) -> dict[int, str]:
-    """Each warning's state (missing ids: ``none``), read a chunk at a time."""
+def states(session: Session, warning_ids: Iterable[int], until: datetime | None = None) -> dict[int, str]:
+    """Each warning's state (missing ids: ``none``), as of ``until`` when given, read a chunk at a time."""
     ids = list(warning_ids)
     found: dict[int, str] = {}
     for start in range(0, len(ids), CHUNK):
-        for row in session.scalars(select(Feedback).where(Feedback.warning_id.in_(ids[start:start + CHUNK]))
-                                   .order_by(Feedback.at, Feedback.id)):
+        query = select(Feedback).where(Feedback.warning_id.in_(ids[start:start + CHUNK]))
+        if until is not None:
+            query = query.where(Feedback.at < until)
+        for row in session.scalars(query.order_by(Feedback.at, Feedback.id)):
             found[row.warning_id] = STATE_OF_KIND[row.kind]
     return {i: found.get(i, "none") for i in ids}
 

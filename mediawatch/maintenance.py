@@ -132,7 +132,9 @@ def _row(window: MaintenanceWindow, account: Account, now: datetime | None) -> d
     return {"id": window.id, "account_id": account.account_id, "name": account.name,
             "owner_unit": account.owner_unit, "platform": account.platform,
             "from": clock.iso(window.starts_at), "to": clock.iso(window.ends_at), "ended_at": clock.iso(window.ended_at),
-            "until": clock.iso(end), "reason": window.reason, "actor": window.actor, "state": state}
+            "until": clock.iso(end), "reason": window.reason, "actor": window.actor, "state": state,
+            "first_day": clock.local(window.starts_at).date().isoformat(),
+            "last_day": clock.local(end - timedelta(microseconds=1)).date().isoformat()}
 
 
 def list_windows(session: Session, *, account_id: str | None = None, now: datetime | None = None,

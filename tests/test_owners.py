@@ -51,6 +51,9 @@ def test_inside_a_maintenance_window_nothing_is_warned_and_after_it_the_rule_cou
     assert "1 warnings opened" in cli("check", now="2026-11-22T10:00:00+08:00").stdout
     assert json.loads(cli("maintenance", "list", "--format", "json", now=NOW).stdout)[0]["until"].startswith(
         "2026-11-22T09:00")
+    out = cli("bulletin", "--month", "2026-11", now="2026-12-01T06:00:00+08:00").stdout
+    html = Path(out.splitlines()[0]).read_text(encoding="utf-8")
+    assert "临时报备情况" in html and "账号迁移至新主体" in html and "2026-11-15 至 2026-11-22" in html
 
 
 def test_maintenance_bad_input_exits_2_and_writes_nothing(stale_weibo, cli, db_url):
@@ -94,13 +97,16 @@ def test_feedback_returned_then_verified_shows_in_warnings_show(stale_weibo, cli
     assert [e["kind"] for e in shown["events"]][-4:] == ["feedback", "returned", "feedback", "verified"]
     assert shown["status"] == "open"  # verification does not resolve: the next passing check does
     cli("warnings", "feedback", str(wid), "--text", "再次反馈", expect=2)
+    out = cli("bulletin", "--month", "2026-11", now="2026-12-01T06:00:00+08:00").stdout
+    html = Path(out.splitlines()[0]).read_text(encoding="utf-8")
+    assert "1个已有整改反馈：已核实1个，已反馈待核实0个" in html
     app = App(db_url=db_url)
     with app.store.session() as s:
         assert len(s.scalars(select(Feedback)).all()) == 4
     app.close()
 
 
-def _stale_site(server) -> str:
+def _stale_site(server) -> str:  # noqa: D103
     server.route("/", Reply(body="<html><head><title>XX区民政局</title></head><body><h1>XX区民政局</h1><ul>"
                                  "<li><a href='/a.html'>关于开展养老服务检查的通知</a> 2026-01-05</li>"
                                  "<li><a href='/b.html'>低保标准调整公告</a> 2026-01-02</li></ul></body></html>"))
@@ -132,6 +138,11 @@ def test_a_website_warning_opens_with_a_full_page_screenshot(server, home, tmp_p
     assert shown["screenshot"]["path"] == f"reports/evidence/{stale[0]['id']}.png"
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 1000
     assert f"screenshot: {shown['screenshot']['path']}" in cli("warnings", "show", str(stale[0]["id"]), now=NOW).stdout
+    cli("notices", now=NOW)  # the notice links the screenshot
+    notice = next((home / "reports" / "notices" / "2026-11-21").glob("*.html"))
+    html = notice.read_text(encoding="utf-8")
+    href = f'href="../../evidence/{stale[0]["id"]}.png"'
+    assert href in html and (notice.parent / "../../evidence" / f"{stale[0]['id']}.png").resolve().exists()
     cli("check", now="2026-11-22T10:00:00+08:00")  # still failing: no second screenshot
     app = App(home)
     with app.store.session() as s:
