@@ -151,7 +151,7 @@ class Outreach:
                     .where(Warning.status == "open", Warning.source == OWN, Warning.deadline < self.now,
                            Account.active.is_(True), Account.status != "closed", Warning.id.not_in(done))
                     .order_by(Warning.id)):
-                cc = account.supervisor_unit or "区府办"
+                cc = account.supervisor_unit or self.config.office.short_name
                 session.add(WarningEvent(warning_id=warning.id, at=self.now, kind=ESCALATED, actor=OWN,
                                          reason=f"逾期未整改：再次通知{account.owner_unit}，抄送主管单位{cc}"))
                 marked.append(_warning_item(warning, account, self.now, "none"))
@@ -185,14 +185,14 @@ class Outreach:
                 item = _warning_item(warning, account, self.now, states[warning.id],
                                      (shots.get(warning.id) or {}).get("path"))
                 units = [(account.owner_unit, False)]
-                if kind == ESCALATED:
-                    units.append((account.supervisor_unit or "", True))
+                if kind == ESCALATED:  # no supervisor_unit registered: the office stands in for it
+                    units.append((account.supervisor_unit or self.config.office.short_name, True))
                 for unit, supervisor in units:
                     if unit not in contacts_of:
-                        contacts_of[unit] = recipients(session, unit) if unit else []
+                        contacts_of[unit] = recipients(session, unit)
                     people = contacts_of[unit]
                     if kind == ESCALATED and not people:
-                        people = _office_recipient(self.config, unit or "区府办")
+                        people = _office_recipient(self.config, unit)
                     if kind == "new":
                         people = [p for p in people if p.is_im]
                     for person in people:
