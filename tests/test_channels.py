@@ -312,6 +312,8 @@ def test_escalation_goes_to_owner_and_supervisor_exactly_once(home, db_url, rece
     assert any("整改期限2天后届满" in t for t in texts) and all("逾期" not in t for t in texts)
     for when in ("2026-11-30 09:00", "2026-11-30 14:00", "2026-12-01 09:00"):
         run_outreach(app, send=True, now=at(when))
+    new = [t for t in receivers.texts("dingtalk") if "新增预警" in t]
+    assert len(new) == 1 and f"#{wid}" in new[0]  # the new warning told to the unit's robot once
     owner = [t for t in receivers.texts("dingtalk") if "逾期" in t]
     supervisor = [t for t in receivers.texts("wecom") if "逾期" in t]
     mails = [m for m in inbox.messages if "督办" in m["Subject"]]
