@@ -405,8 +405,15 @@ def render_default_file() -> str:
     ]
     for section, keys in DEFAULTS.items():
         lines.append(f"[{section}]")
+        named = []  # tables of named entries ([channels.robots.NAME]): a header, last, so the office can add them
         for key, spec in keys.items():
+            if isinstance(spec.default, dict) and not spec.default:
+                named.append((key, spec))
+                continue
             lines.append(f"# {spec.comment}")
             lines.append(f"{key} = {_toml_value(spec.default)}")
+        for key, spec in named:
+            lines.append(f"# {spec.comment}")
+            lines.append(f"[{section}.{key}]")
         lines.append("")
     return "\n".join(lines)

@@ -51,7 +51,7 @@ def page_url(warning: Warning, account: Account) -> str | None:
     columns = evidence.get("columns")
     if isinstance(columns, list) and columns and isinstance(columns[0], dict) and columns[0].get("url"):
         return columns[0]["url"]
-    for key in ("hits", "pages", "links"):
+    for key in ("broken", "hits", "pages", "links"):
         items = evidence.get(key)
         if isinstance(items, list) and items and isinstance(items[0], dict):
             for field in ("page", "url", "source"):

@@ -340,3 +340,17 @@ def test_contacts_import_reports_every_bad_row_and_writes_nothing(home, cli, rec
     assert "contacts" not in cli("contacts", "list", "--format", "json").stdout.replace("[]", "")
     cli("contacts", "import", str(home / "contacts.csv"))
     assert "ding-mzj" in cli("contacts", "list").stdout
+
+
+def test_init_file_takes_robot_tables_and_bad_robots_are_exit_2(cli, home):
+    (home / "mediawatch.toml").unlink()
+    cli("init")
+    with open(home / "mediawatch.toml", "a", encoding="utf-8") as f:
+        f.write('\n[channels.robots.ding-mzj]\nkind = "dingtalk"\nurl_env = "MW_DING"\nsecret_env = "MW_DING_SECRET"\n')
+    cli("contacts", "list")  # the file written by init, extended with a robot, loads
+    with open(home / "mediawatch.toml", "a", encoding="utf-8") as f:
+        f.write('\n[channels.robots.bad]\nkind = "sms"\ntoken = "abc"\n')
+    result = cli("contacts", "list", expect=2)
+    for problem in ("channels.robots.bad.token: unknown key", "channels.robots.bad.kind: must be one of",
+                    "channels.robots.bad.url_env"):
+        assert problem in result.stderr
