@@ -112,8 +112,7 @@ class Outreach:
             message = Message(f"【预提醒】{unit}：{len(items)}项即将达到预警标准", text,
                               self._render("reminder_im.txt", unit=unit, items=items))
             for person in people or _office_recipient(self.config, unit):
-                before = sent.get((reminder_id, person.key))
-                if before == "sent" or (before is not None and not self.deliverer.sending):
+                if not self.deliverer.due(person, sent.get((reminder_id, person.key))):
                     continue
                 status, error = self.deliverer.deliver(person, message, self.now)
                 self._record_reminder(reminder_id, person, status, error)
@@ -196,8 +195,7 @@ class Outreach:
                     if kind == "new":
                         people = [p for p in people if p.is_im]
                     for person in people:
-                        before = sent.get((warning.id, person.key))
-                        if before == "sent" or (before is not None and not self.deliverer.sending):
+                        if not self.deliverer.due(person, sent.get((warning.id, person.key))):
                             continue
                         batch = batches.setdefault((person.key, unit), (person, supervisor, []))
                         batch[2].append(item)

@@ -354,3 +354,24 @@ def test_init_file_takes_robot_tables_and_bad_robots_are_exit_2(cli, home):
     for problem in ("channels.robots.bad.token: unknown key", "channels.robots.bad.kind: must be one of",
                     "channels.robots.bad.url_env"):
         assert problem in result.stderr
+
+
+def test_without_smtp_or_robots_an_escalation_is_written_once_then_sent_when_mail_is_configured(
+        home, db_url, smtp):
+    controller, inbox = smtp
+    app = App(home, db_url)
+    with app.store.session() as s:
+        acct = account(s, "site-wsj", "website", "XX区卫生健康局", "区卫生健康局", email="wjj@example.gov.cn")
+        warning(s, acct, "blank_column", "2026-11-01 02:00")
+    for day in ("2026-11-20", "2026-11-21"):
+        run_outreach(app, send=True, now=at(f"{day} 09:00"))
+    files = sorted(p.parent.name for p in (home / "reports" / "notices").rglob("督办__区卫生健康局*.txt"))
+    assert files == ["2026-11-20"]  # written once, not every day
+    app.close()
+    with open(home / "mediawatch.toml", "a", encoding="utf-8") as f:
+        f.write(f'\n[smtp]\nhost = "127.0.0.1"\nport = {controller.port}\nsecurity = "none"\nsender = "jg@example.gov.cn"\n')
+    app = App(home, db_url)
+    run_outreach(app, send=True, now=at("2026-11-22 09:00"))
+    run_outreach(app, send=True, now=at("2026-11-23 09:00"))
+    assert [m["To"].addresses[0].addr_spec for m in inbox.messages if "督办" in m["Subject"]] == ["wjj@example.gov.cn"]
+    app.close()

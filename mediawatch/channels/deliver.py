@@ -53,6 +53,21 @@ class Deliverer:
         self.sending = sending
         self._mailer = None
 
+    def can_send(self, recipient: Recipient) -> bool:
+        """Whether a message to ``recipient`` would be sent now (not only written to a file)."""
+        from mediawatch.notices.render import sender_address
+
+        if not self.sending:
+            return False
+        if recipient.is_im:
+            return recipient.target in self.config.channels.robots
+        return bool(self.config.smtp.host.strip() and sender_address(self.config))
+
+    def due(self, recipient: Recipient, before: str | None) -> bool:
+        """Whether to deliver again given the recipient's recorded status: never after ``sent``; after
+        ``rendered`` or ``failed`` only when it can be sent now (so a file is not written again every day)."""
+        return before is None or (before != "sent" and self.can_send(recipient))
+
     def deliver(self, recipient: Recipient, message: Message, now: datetime) -> tuple[str, str | None]:
         if not self.sending:
             return "rendered", None
