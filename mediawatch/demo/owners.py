@@ -122,8 +122,8 @@ def summary(app) -> list[str]:
         n_escalated = len(session.scalars(select(WarningEvent.id).where(WarningEvent.kind == "escalated")).all())
     lines.append(f"screenshots: {len(taken)} taken (reports/evidence/), {len(shots) - len(taken)} without one; "
                  "linked from the notices")
-    lines.append(f"escalations (逾期督办): {n_escalated if escalated else 0} overdue warnings sent again, once each "
-                 "(督办 files and 办公室督办汇总.txt in the notices folders)")
+    lines.append(f"escalations (逾期督办): {n_escalated if escalated else 0} overdue warnings escalated once each to the "
+                 "owner and the supervising unit (督办 files and 办公室督办汇总.txt in the notices folders)")
     return lines
 
 
