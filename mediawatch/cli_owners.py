@@ -41,7 +41,8 @@ def warnings_feedback(app: App, warning_id: int, text: str, files: tuple[Path, .
     from mediawatch import feedback
 
     with app.store.session() as session:
-        row = feedback.record_feedback(session, warning_id, text, app.actor, clock.now(), files=files, home=app.home)
+        row = feedback.record_feedback(session, warning_id, text, app.actor, clock.now(), files=files, home=app.home,
+                                       config=app.config)
         kept = list(row.files)
     click.echo(f"warning {warning_id}: feedback recorded (已反馈)" + (f"; {len(kept)} file(s) kept: "
                                                                    + ", ".join(kept) if kept else ""))

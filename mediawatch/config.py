@@ -192,6 +192,9 @@ DEFAULTS: dict[str, dict[str, Key]] = {
     "maintenance": {
         "max_days": Key(90, "报备: the longest window the office may approve"),
     },
+    "feedback": {
+        "max_file_mb": Key(20, "整改反馈: the largest attachment kept (screenshots, scanned replies)"),
+    },
     "evidence": {
         "screenshots": Key(True, "a full-page PNG of the page when a website warning opens (headless Chromium)"),
         "chromium_path": Key("/usr/bin/chromium", "the browser Playwright drives"),

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediawatch import clock
+from mediawatch.config import Config
 from mediawatch.errors import BadInput
 from mediawatch.store.models import Feedback, Warning, WarningEvent
 from mediawatch.warnings import get as get_warning
@@ -30,7 +31,6 @@ from mediawatch.warnings import get as get_warning
 STATE_OF_KIND = {"feedback": "submitted", "returned": "returned", "verified": "verified"}
 LABELS = {"none": "未反馈", "submitted": "已反馈", "returned": "退回", "verified": "已核实"}
 FOLDER = "feedback"
-MAX_FILE_BYTES = 20_000_000
 CHUNK = 500
 
 
@@ -66,14 +66,14 @@ def label(state_code: str) -> str:
     return LABELS.get(state_code, state_code)
 
 
-def _check_files(files: Iterable[Path]) -> list[Path]:
+def _check_files(files: Iterable[Path], max_mb: float | None) -> list[Path]:
     checked = []
     for path in files:
         path = Path(path)
         if not path.is_file():
             raise BadInput(f"--file: {path}: no such file")
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise BadInput(f"--file: {path}: larger than {MAX_FILE_BYTES // 1_000_000} MB")
+        if max_mb is not None and path.stat().st_size > max_mb * 1_000_000:
+            raise BadInput(f"--file: {path}: larger than {max_mb} MB (feedback.max_file_mb)")
         checked.append(path)
     return checked
 
@@ -91,7 +91,7 @@ def _copy(files: list[Path], home: Path, warning_id: int, now: datetime) -> list
 
 
 def record_feedback(session: Session, warning_id: int, text: str, actor: str, now: datetime, *,
-                    files: Iterable[Path] = (), home: Path | None = None) -> Feedback:
+                    files: Iterable[Path] = (), home: Path | None = None, config: Config | None = None) -> Feedback:
     """The unit's 整改反馈 on an open warning: what it fixed, with attachments kept under ``home``."""
     text = (text or "").strip()
     if not text:
@@ -102,7 +102,7 @@ def record_feedback(session: Session, warning_id: int, text: str, actor: str, no
     current = state(session, warning_id)
     if current == "verified":
         raise BadInput(f"ID: the feedback on warning {warning_id} was already verified")
-    checked = _check_files(files)
+    checked = _check_files(files, config.feedback.max_file_mb if config is not None else None)
     if checked and home is None:
         raise TypeError("record_feedback with files needs home=")
     kept = _copy(checked, Path(home), warning_id, now) if checked else []
