@@ -143,6 +143,9 @@ def test_a_website_warning_opens_with_a_full_page_screenshot(server, home, tmp_p
     html = notice.read_text(encoding="utf-8")
     href = f'href="../../evidence/{stale[0]["id"]}.png"'
     assert href in html and (notice.parent / "../../evidence" / f"{stale[0]['id']}.png").resolve().exists()
+    mails = _mail_notices(home, cli)  # the mailed notice carries the picture itself
+    pictures = [part for m in mails for part in m.iter_attachments() if part.get_content_type() == "image/png"]
+    assert any(p.get_content() == path.read_bytes() for p in pictures)
     cli("check", now="2026-11-22T10:00:00+08:00")  # still failing: no second screenshot
     app = App(home)
     with app.store.session() as s:
@@ -150,6 +153,34 @@ def test_a_website_warning_opens_with_a_full_page_screenshot(server, home, tmp_p
                                                      WarningEvent.warning_id == stale[0]["id"])).all()
     app.close()
     assert len(shots) == 1
+
+
+def _mail_notices(home, cli) -> list:
+    import email
+    import email.policy
+
+    from aiosmtpd.controller import Controller
+
+    from report_fixtures import free_port
+
+    class Inbox:
+        envelopes: list = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.envelopes.append(envelope)
+            return "250 OK"
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        with open(home / "mediawatch.toml", "a", encoding="utf-8") as f:
+            f.write(f'\n[smtp]\nhost = "127.0.0.1"\nport = {controller.port}\nsecurity = "none"\n'
+                    f'sender = "jg@example.gov.cn"\n[office]\nemail = "office@example.gov.cn"\n')
+        cli("notices", "--send", now=NOW)
+    finally:
+        controller.stop()
+    return [email.message_from_bytes(e.original_content, policy=email.policy.default) for e in inbox.envelopes]
 
 
 def test_without_a_browser_the_warning_opens_and_says_so(server, home, tmp_path, cli):
