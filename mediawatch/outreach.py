@@ -200,11 +200,11 @@ class Outreach:
                         batch = batches.setdefault((person.key, unit), (person, supervisor, []))
                         batch[2].append(item)
         for (key, unit), (person, supervisor, items) in batches.items():
-            template = "escalation" if kind == ESCALATED else "notice_im"
-            text = self._render("escalation.txt", unit=unit, supervisor=supervisor, items=items) \
-                if kind == ESCALATED else self._render("notice_im.txt", unit=unit, items=items)
-            im = self._render(f"{template}_im.txt" if kind == ESCALATED else "notice_im.txt", unit=unit,
-                              supervisor=supervisor, items=items)
+            if kind == ESCALATED:
+                text = self._render("escalation.txt", unit=unit, supervisor=supervisor, items=items)
+                im = self._render("escalation_im.txt", unit=unit, supervisor=supervisor, items=items)
+            else:
+                text = im = self._render("notice_im.txt", unit=unit, items=items)
             title = (f"【督办】{unit}：{len(items)}条预警逾期未整改" if kind == ESCALATED
                      else f"【预警通知】{unit}：新增预警{len(items)}条")
             status, error = self.deliverer.deliver(person, Message(title, text, im), self.now)
