@@ -200,9 +200,10 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "chromium_path": Key("/usr/bin/chromium", "the browser Playwright drives"),
         "timeout_seconds": Key(20.0, "one screenshot at most this long; then the warning opens without one"),
         "max_per_run": Key(20, "screenshots taken in one check run at most (each costs seconds)"),
-        "rules": Key(["homepage_not_updated", "blank_column", "column_stale", "severe_typo", "broken_links", "unavailable",
+        "rules": Key(["homepage_not_updated", "blank_column", "column_stale", "severe_typo", "broken_links",
                       "privacy_leak", "hidden_links", "tamper_suspected"],
-                     "website rules whose warnings get a screenshot (19号 veto and safety rules)"),
+                     "website rules whose warnings get a screenshot (19号 veto and safety rules; not 'unavailable': "
+                     "a page that does not load only costs the timeout)"),
     },
     "smtp": {
         "host": Key("", "SMTP server; empty: notices are written to files only"),
