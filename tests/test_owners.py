@@ -21,7 +21,8 @@ NOW = "2026-11-21T10:00:00+08:00"
 
 
 @pytest.fixture
-def stale_weibo(server, home, tmp_path, cli):
+def stale_weibo(server, home, tmp_path, any_cli):
+    cli = any_cli
     weibo = WeiboSimulation(server)
     weibo.add(SimWeiboAccount("9900000002", "健康XX", posts=[SimPost(at=T(2026, 10, 1, 9), text="国庆假期安排")]))
     text = (home / "mediawatch.toml").read_text(encoding="utf-8").replace(
@@ -34,7 +35,8 @@ def stale_weibo(server, home, tmp_path, cli):
     return weibo
 
 
-def test_inside_a_maintenance_window_nothing_is_warned_and_after_it_the_rule_counts(stale_weibo, cli, db_url):
+def test_inside_a_maintenance_window_nothing_is_warned_and_after_it_the_rule_counts(stale_weibo, any_cli, any_db_url):
+    cli, db_url = any_cli, any_db_url
     out = cli("maintenance", "add", "wb-stale", "--from", "2026-11-15", "--to", "2026-11-30", "--reason", "账号迁移至新主体",
               now="2026-11-14T09:00:00+08:00")
     assert "maintenance window 1" in out.stdout
@@ -56,7 +58,8 @@ def test_inside_a_maintenance_window_nothing_is_warned_and_after_it_the_rule_cou
     assert "临时报备情况" in html and "账号迁移至新主体" in html and "2026-11-15 至 2026-11-22" in html
 
 
-def test_maintenance_bad_input_exits_2_and_writes_nothing(stale_weibo, cli, db_url):
+def test_maintenance_bad_input_exits_2_and_writes_nothing(stale_weibo, any_cli, any_db_url):
+    cli, db_url = any_cli, any_db_url
     for args, message in ((["nobody", "--from", "2026-11-01", "--to", "2026-11-02", "--reason", "x"], "no account"),
                           (["wb-stale", "--from", "2026-11-05", "--to", "2026-11-01", "--reason", "x"], "--to: must be after"),
                           (["wb-stale", "--from", "11/05", "--to", "2026-11-09", "--reason", "x"], "--from: not a date"),
@@ -71,7 +74,8 @@ def test_maintenance_bad_input_exits_2_and_writes_nothing(stale_weibo, cli, db_u
     app.close()
 
 
-def test_feedback_returned_then_verified_shows_in_warnings_show(stale_weibo, cli, home, tmp_path, db_url):
+def test_feedback_returned_then_verified_shows_in_warnings_show(stale_weibo, any_cli, home, tmp_path, any_db_url):
+    cli, db_url = any_cli, any_db_url
     cli("check", now=NOW)
     wid = json.loads(cli("warnings", "--format", "json", now=NOW).stdout)[0]["id"]
     shown = json.loads(cli("warnings", "show", str(wid), "--format", "json", now=NOW).stdout)
