@@ -197,3 +197,35 @@ def test_without_a_browser_the_warning_opens_and_says_so(server, home, tmp_path,
     assert stale and stale[0]["status"] == "open"
     text = cli("warnings", "show", str(stale[0]["id"]), now=NOW).stdout
     assert "screenshot: none (未截图：未找到浏览器" in text
+
+
+def test_probes_that_failed_inside_a_window_do_not_count_after_it(server, home, tmp_path, cli, db_url):
+    """A site down for its redesign inside an approved window is not 站点无法访问 the day after the window."""
+    from datetime import timedelta
+
+    from mediawatch.store.models import Account, Probe
+
+    with open(home / "mediawatch.toml", "a", encoding="utf-8") as f:
+        f.write('\n[evidence]\nscreenshots = false\n')
+    server.route("/", Reply(body="<html><body><ul><li><a href='/a.html'>通知</a> 2026-11-20</li></ul></body></html>"))
+    server.route("/a.html", Reply(body="<html><body>正文</body></html>"))
+    cli("accounts", "import", str(_site_registry(tmp_path, server.url("/"))))
+    cli("maintenance", "add", "site-mzj", "--from", "2026-11-15", "--to", "2026-11-17", "--reason", "网站改版",
+        now="2026-11-10T09:00:00+08:00")
+    app = App(home, db_url)
+    with app.store.session() as s:
+        pk = s.scalar(select(Account.id).where(Account.account_id == "site-mzj"))
+        start = T(2026, 11, 14, 12)
+        for n in range(7 * 6):  # every 4 hours over the week before the check
+            at = start + timedelta(hours=4 * n)
+            inside = T(2026, 11, 15) <= at < T(2026, 11, 18)
+            s.add(Probe(account_pk=pk, at=at, ok=not inside, status=None if inside else 200,
+                        error_kind="timeout" if inside else None, network_ok=True))
+    app.close()
+    cli("check", now=NOW)
+    app = App(home, db_url)
+    with app.store.session() as s:
+        verdicts = s.scalar(select(AccountCheck.verdicts))
+    app.close()
+    assert verdicts["unavailable"] == "pass"
+    assert not [w for w in json.loads(cli("warnings", "--format", "json", now=NOW).stdout) if w["rule"] == "unavailable"]
