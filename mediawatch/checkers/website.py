@@ -196,6 +196,8 @@ class _SiteCheck:
     def _crawl(self, home) -> tuple[Observation, Observation]:
         url = self.account.url
         failure = _page_failure(home)
+        if failure is None and self.home_reading is not None and self.home_reading.challenge is not None:
+            failure = ("anti_crawl", f"{self.home_reading.challenge}：不是网站本身的内容")  # never judge its links
         if failure is not None:
             return (Observation.failed("links", failure[0], failure[1], target=url),
                     Observation.failed("typos", failure[0], failure[1], target=url))
