@@ -253,3 +253,14 @@ def test_a_build_date_in_a_script_is_not_a_list(server):
         '<script>var version = "2026-11-20"; var site = "XX区人民政府门户网站";</script>')))
     page, verdict = check(server.url("/"), column_fallback_pages=0)
     assert page.data["newest_date"] is None and verdict.outcome == FAIL
+
+
+def test_a_real_redirect_by_browser_type_leads_to_the_desktop_page_of_the_same_site():
+    from mediawatch.checkers.links import parse_html
+    from mediawatch.checkers.wayin import find_way_in, same_site
+
+    way = find_way_in(parse_html((REAL / "mof-gov-cn-browser-redirect.html").read_text(encoding="utf-8")),
+                      "http://mof.gov.cn/")
+    assert way.kind == "script_redirect"
+    assert way.targets == ["http://www.mof.gov.cn/index.htm", "http://m.mof.gov.cn/index.htm"]
+    assert same_site(way.targets[0], "http://mof.gov.cn/")
