@@ -151,7 +151,7 @@ def render_text(report: dict) -> str:
     for aside in report["set_aside"]:
         out.append(f"略去：{aside['element']}（{aside['reason']}，{aside['links']} 个链接）")
     for wrapper in report["wrappers_kept"]:
-        out.append(f"保留：{wrapper}（名称像页面框架，但包含页面大部分链接，是版式容器）")
+        out.append(f"保留：{wrapper}：名称像页面框架，实为版式容器，其中条目照常读取")
     for column in report["columns"]:
         out.append(f"登记栏目 {column['column']}（{column['category']}）：最新 {column['newest_date']}"
                    + ("" if column["ok"] and not column["error"] else f"，{column['error']}"))

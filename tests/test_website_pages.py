@@ -103,6 +103,19 @@ def test_an_anti_bot_challenge_answering_200_is_check_failed(server, name):
     assert verdict.outcome == UNKNOWN
 
 
+def test_the_links_of_a_challenge_page_are_not_judged(server):
+    """The safedog page links a missing image: no broken_links on a page that is not the site."""
+    server.route("/", Reply(body=CHALLENGES["safedog"].replace("http://404.safedog.cn/images/safedogsite/", "/")))
+    config = config_mod.defaults().with_overrides({
+        "http": {"allow_private_addresses": True, "timeout_seconds": 2, "retries": 0}})
+    ctx = CheckContext(config=config, now=NOW, fetcher=Fetcher(config))
+    spec = AccountSpec(pk=1, account_id="s", platform="website", name="XX区人民政府", owner_unit="区政府办",
+                       url=server.url("/"))
+    observations = {o.kind: o for o in WebsiteChecker().check(spec, ctx)}
+    assert not observations["links"].ok and observations["links"].error_kind == "anti_crawl"
+    assert not observations["typos"].ok
+
+
 def test_a_real_page_that_names_a_firewall_product_is_not_a_challenge(server):
     body = FRESH.replace("</ul>", '</ul><p>' + "区网信办部署网站安全狗防护软件升级工作，加强政府网站安全防护。" * 20 + "</p>")
     server.route("/", Reply(body=body))
@@ -240,3 +253,14 @@ def test_a_build_date_in_a_script_is_not_a_list(server):
         '<script>var version = "2026-11-20"; var site = "XX区人民政府门户网站";</script>')))
     page, verdict = check(server.url("/"), column_fallback_pages=0)
     assert page.data["newest_date"] is None and verdict.outcome == FAIL
+
+
+def test_a_real_redirect_by_browser_type_leads_to_the_desktop_page_of_the_same_site():
+    from mediawatch.checkers.links import parse_html
+    from mediawatch.checkers.wayin import find_way_in, same_site
+
+    way = find_way_in(parse_html((REAL / "mof-gov-cn-browser-redirect.html").read_text(encoding="utf-8")),
+                      "http://mof.gov.cn/")
+    assert way.kind == "script_redirect"
+    assert way.targets == ["http://www.mof.gov.cn/index.htm", "http://m.mof.gov.cn/index.htm"]
+    assert same_site(way.targets[0], "http://mof.gov.cn/")

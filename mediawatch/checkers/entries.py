@@ -190,13 +190,13 @@ class _Chrome:
         all_names = _names(element)
         names = all_names & CHROME_NAMES
         if names and all_names & LAYOUT_NAMES:
-            self.wrappers.append(describe(element))
+            self.wrappers.append(f"{describe(element)}（也名为版式容器 {' '.join(sorted(all_names & LAYOUT_NAMES))}）")
             names = set()
         if tag not in CHROME_TAGS and not names:
             return None
         held = self.counts.get(element, 0)
         if self.total >= WRAPPER_MIN_LINKS and held > WRAPPER_SHARE * self.total:
-            self.wrappers.append(describe(element))
+            self.wrappers.append(f"{describe(element)}（包含页面 {held}/{self.total} 个链接）")
             return None  # a layout wrapper named like chrome
         if tag in CHROME_TAGS:
             return f"页面框架标签 <{tag}>"

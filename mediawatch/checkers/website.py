@@ -2,7 +2,9 @@
 
 One ``check(account, ctx)`` gives, in this order (shapes in checkers/base.py):
 
-- ``homepage``: the home page's items, dated items and newest date (checkers/dates.py);
+- ``homepage``: the home page's items, dated items and newest date, read by checkers/pagereader.py
+  (ways in followed, challenges, lists written by script, the column fallback; entries in
+  checkers/entries.py);
 - ``column``: one per registered column, the same figures for its list page;
 - ``links``: every link on the home page, and on inner pages crawled breadth-first inside the
   site's own host (the registered one and the one the home page redirects to) up to
@@ -196,6 +198,8 @@ class _SiteCheck:
     def _crawl(self, home) -> tuple[Observation, Observation]:
         url = self.account.url
         failure = _page_failure(home)
+        if failure is None and self.home_reading is not None and self.home_reading.challenge is not None:
+            failure = ("anti_crawl", f"{self.home_reading.challenge}：不是网站本身的内容")  # never judge its links
         if failure is not None:
             return (Observation.failed("links", failure[0], failure[1], target=url),
                     Observation.failed("typos", failure[0], failure[1], target=url))
