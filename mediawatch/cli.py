@@ -92,6 +92,8 @@ def accounts_import(app: App, file: Path, columns_file: Path | None) -> None:
     result = import_registry(app.store, file, columns_file)
     click.echo(f"{file}: {result.created} new, {result.updated} updated, {result.unchanged} unchanged, "
                f"{result.deactivated} marked inactive" + (f"; {result.columns} columns" if columns_file else ""))
+    for message in result.messages:  # issue 16: findings (one account per platform), never errors
+        click.echo(message)
 
 
 @accounts.command("list")
@@ -110,6 +112,21 @@ def accounts_list(app: App, fmt: str) -> None:
     emit(rows, columns, fmt, title="accounts")
 
 
+# issue 16
+@accounts.command("reconcile")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@pass_app
+def accounts_reconcile(app: App, file: Path, fmt: str) -> None:
+    """Compare the registry with FILE, the 政务新媒体信息报送系统 export (account, platform, unit, status)."""
+    from mediawatch.reconcile import reconcile
+
+    with app.store.session() as session:
+        rows = reconcile(session, file)
+    emit(rows, ["kind", "title", "account_id", "name", "platform", "owner_unit", "export_line"], fmt,
+         title="reconcile")
+
+
 # --- checks ---------------------------------------------------------------------------------
 
 @cli.command()
@@ -125,7 +142,8 @@ def probe(app: App) -> None:
 
 
 @cli.command()
-@click.option("--platform", type=click.Choice(["website", "weibo", "wechat"]), help="Only this platform.")
+@click.option("--platform", type=click.Choice(["website", "weibo", "wechat", "toutiao", "douyin", "kuaishou", "channels",
+                                               "xiaohongshu", "bilibili", "other"]), help="Only this platform.")
 @click.option("--account", "account_ids", multiple=True, help="Only this account (repeatable).")
 @pass_app
 def check(app: App, platform: str | None, account_ids: tuple[str, ...]) -> None:
