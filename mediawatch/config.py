@@ -76,6 +76,8 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "account_workers": Key(8, "accounts checked in parallel (each still bound by per-host limits)"),
         "allow_private_addresses": Key(False, "true lets checks reach loopback/private hosts (tests, demo, intranet sites)"),
         "user_agent": Key(f"mediawatch/{__version__} (+office contact)", "names the tool and the office to site owners"),
+        "ca_file": Key("", "a PEM bundle of trusted CA certificates used instead of the default ones (intranet CAs, "
+                           "tests); the certificate check of site_profile trusts it too"),
     },
     "crawl": {
         "max_pages": Key(200, "19号 可用性: inner pages sampled per website"),
@@ -244,7 +246,6 @@ DEFAULTS.update({
     "site_profile": {
         "certificate_warn_days": Key(30, "a certificate expiring within this many days is a finding; expired or invalid "
                                          "is a warning (site_certificate)"),
-        "ca_file": Key("", "extra trusted CA certificates (PEM) for the certificate check, besides the system's"),
         "timeout_seconds": Key(10.0, "TLS handshake and IPv6 fetch time limit"),
         "ipv6_fetch": Key(True, "fetch the home page over IPv6 when this machine has an IPv6 route (else: unknown)"),
         "identity_items": Key(["site_code", "icp", "police_record", "dzjg_mark", "sponsor", "jiucuo"],
