@@ -24,7 +24,7 @@ from typing import Any
 from mediawatch.checkers.links import parse_html
 
 PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼港澳台"
-SITE_CODE = re.compile(r"网站标识码\s*[:：]?\s*([A-Za-z]{2}\d{8}|\d{10})(?!\d)")
+SITE_CODE = re.compile(r"网站(?:标识码|识别码|识别号)\s*[:：]?\s*([A-Za-z]{2}\d{8}|\d{10})(?!\d)")
 ICP = re.compile(rf"([{PROVINCES}])\s*ICP\s*备\s*(\d{{6,12}})\s*号?(?:\s*[-－—]\s*(\d{{1,3}}))?", re.I)
 POLICE = re.compile(rf"([{PROVINCES}])\s*公网安备\s*[:：]?\s*(\d{{10,16}})\s*号?")
 SPONSOR = re.compile(r"主\s*办(?:\s*单\s*位)?\s*[:：]\s*([\u4e00-\u9fffA-Za-z0-9（）()·]+)")
