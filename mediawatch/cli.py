@@ -127,6 +127,53 @@ def accounts_reconcile(app: App, file: Path, fmt: str) -> None:
          title="reconcile")
 
 
+# issue 16: column exemptions (the 19号 verdict's column counts)
+@cli.group()
+def columns() -> None:
+    """Website columns: exemptions from the 19号 column counts."""
+
+
+@columns.command("exempt")
+@click.argument("account_id")
+@click.argument("column")
+@click.option("--from", "starts", required=True, help="First day (YYYY-MM-DD), included.")
+@click.option("--to", "ends", required=True, help="Last day (YYYY-MM-DD), included.")
+@click.option("--reason", required=True, help="Why the column has nothing new (e.g. 本年度无人事任免).")
+@pass_app
+def columns_exempt(app: App, account_id: str, column: str, starts: str, ends: str, reason: str) -> None:
+    """Exempt COLUMN (its name or URL) of ACCOUNT from the 19号 column counts for a period."""
+    from mediawatch import exemptions
+
+    first, last = exemptions.parse_day(starts, "--from"), exemptions.parse_day(ends, "--to")
+    with app.store.session() as session:
+        found = exemptions.add(session, account_id, column, first, last, reason)
+    click.echo(f"exemption {found.id}: {found.account_id} {found.column} from {found.starts_on} to {found.ends_on}")
+
+
+@columns.command("exemptions")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@pass_app
+def columns_exemptions(app: App, fmt: str) -> None:
+    """The column exemptions in force or to come."""
+    from mediawatch import exemptions
+
+    with app.store.session() as session:
+        rows = [e.as_dict() for e in exemptions.overlapping(session, first=clock.local(clock.now()).date())]
+    emit(rows, ["id", "account_id", "column", "url", "from", "to", "reason"], fmt, title="column exemptions")
+
+
+@columns.command("unexempt")
+@click.argument("exemption_id", type=int)
+@pass_app
+def columns_unexempt(app: App, exemption_id: int) -> None:
+    """End an exemption now (it stays in the record)."""
+    from mediawatch import exemptions
+
+    with app.store.session() as session:
+        exemptions.end(session, exemption_id)
+    click.echo(f"exemption {exemption_id} ended")
+
+
 # --- checks ---------------------------------------------------------------------------------
 
 @cli.command()

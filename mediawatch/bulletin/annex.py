@@ -43,6 +43,10 @@ def account_columns(doc: Document) -> list[tuple[str, Any]]:
         ("月末逾期预警数", lambda r: r["overdue_end"]),
         (f"{doc.window_label}预警次数", lambda r: r["warnings_12m"]),
         ("建议关停整改", lambda r: "是" if r["candidate"] else ""),
+        # issue 16: the 19号 verdict beside ours
+        ("19号口径检查结果", lambda r: r.get("v19", "")),
+        ("19号否决项", lambda r: r.get("v19_items", "")),
+        ("19号判定依据", lambda r: r.get("v19_detail", "")),
     ]
 
 
@@ -81,6 +85,17 @@ def trend_rows(doc: Document) -> Iterable[list[Any]]:
                f"{t['pass_rate']}%" if t["pass_rate"] is not None else "无检查"]
 
 
+def site_requirement_rows(doc: Document) -> tuple[list[str], list[list[Any]]]:
+    """Issue 16: the 网站基本要求 sheet (国办发〔2017〕47号), one row per website."""
+    from mediawatch.bulletin.verdicts import SITE_HEADERS
+
+    table = doc.site_requirements or {"items": [], "rows": []}
+    header = ["网站", "主办单位", "检测日期"] + [SITE_HEADERS[i] for i in table["items"]]
+    rows = [[r["name"], r["owner_unit"], r["checked_on"] or "未检测"] + [r.get(i, "") for i in table["items"]]
+            for r in table["rows"]]
+    return header, rows
+
+
 def _sheet(book: Workbook, title: str, header: list[str], rows: Iterable[list[Any]], widths: list[int]) -> None:
     sheet = book.create_sheet(title)
     for i, width in enumerate(widths):
@@ -104,6 +119,8 @@ def write(doc: Document, folder: Path) -> tuple[Path, Path]:
     _sheet(book, "单位汇总", UNIT_HEADER, unit_rows(doc), [24, 10, 8, 8, 8, 10, 10, 10, 10, 12])
     _sheet(book, "问题清单", PROBLEM_HEADER, problem_rows(doc), [10, 22, 14, 24, 16, 14, 18, 40, 14, 12, 12, 12])
     _sheet(book, "合格率趋势", TREND_HEADER, trend_rows(doc), [10, 10, 10, 10, 10])
+    site_header, site_rows = site_requirement_rows(doc)  # issue 16
+    _sheet(book, "网站基本要求", site_header, site_rows, [24, 22, 12] + [16] * (len(site_header) - 3))
     xlsx = folder / "annex.xlsx"
     tmp = xlsx.with_name("annex.xlsx.tmp")
     book.save(tmp)
