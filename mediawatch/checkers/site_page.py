@@ -78,10 +78,25 @@ def identity(tree) -> dict[str, Any]:
     return found
 
 
+REGION = re.compile(r"^.*?[省市区县旗]")
+
+
+def _unit_core(text: str) -> str:
+    """A unit's name without its region (XX区人民政府办公室 -> 政府办公室, 区民政局 -> 民政局)."""
+    name = fold(text).replace("人民政府", "政府")
+    core = REGION.sub("", name, count=1)
+    return core or name
+
+
 def sponsor_matches(sponsor: str | None, owner_unit: str) -> bool | None:
+    """The footer's 主办单位 against the registry's owner unit: one contains the other, as written or without
+    the region (registries write 区民政局 where the footer says XX区民政局)."""
     if not sponsor:
         return None
     a, b = fold(sponsor), fold(owner_unit)
+    if a and b and (a in b or b in a):
+        return True
+    a, b = _unit_core(sponsor), _unit_core(owner_unit)
     return bool(a and b and (a in b or b in a))
 
 
