@@ -156,3 +156,20 @@ def test_name_without_aaaa_fails_ipv6(tmp_path):
         assert data["ipv6"]["aaaa"] is True and v["site_ipv6"].outcome == "pass"
     else:
         assert data["ipv6"]["aaaa"] is False and v["site_ipv6"].outcome == "fail"
+
+
+def test_expired_certificate_notice_shows_the_evidence(cli, home, ca):
+    cert = ca.issue("expired-notice", not_after=datetime.now(timezone.utc) - timedelta(days=5))
+    toml = home / "mediawatch.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("[http]\n", f'[http]\nca_file = "{ca.ca_file}"\n'),
+                    encoding="utf-8")
+    with TlsServer(cert) as srv:
+        srv.route("/", Reply(body=FULL))
+        (home / "accounts.csv").write_text("account_id,platform,name,owner_unit,url,contact_email\n"
+                                           f"site-mzj,website,XX区民政局,XX区民政局,{srv.url('/')},mzj@example.gov.cn\n",
+                                           encoding="utf-8")
+        cli("accounts", "import", str(home / "accounts.csv"))
+        cli("check")
+    cli("notices")
+    texts = [p.read_text(encoding="utf-8") for p in (home / "reports" / "notices").rglob("*.html")]
+    assert texts and any("证书有效期至" in t and "已过期" in t and "请及时更换有效的SSL证书" in t for t in texts)
