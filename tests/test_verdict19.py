@@ -61,7 +61,8 @@ class Scenario:
 
 
 @pytest.fixture
-def month(cli, home):
+def month(any_cli, home):  # on SQLite and on PostgreSQL (the verdicts' JSON is searched as text)
+    cli = any_cli
     with open(home / "mediawatch.toml", "a", encoding="utf-8") as f:
         f.write("[feeds]\ndelay_seconds = 0.0\n[crawl]\nmax_pages = 0\n")
     toml = home / "mediawatch.toml"
