@@ -221,10 +221,18 @@ DEFAULTS.update({
         "stop_after_blocks": Key(3, "after this many blocked answers in a row from one host, stop asking it; 0 = never"),
         "lookback_days": Key(30, "posts of this many days are read from the feed or CSV"),
         "name_decorations": Key(
-            {"toutiao": [" - 今日头条", "的头条号", "的头条"], "douyin": ["的抖音"], "kuaishou": ["的快手"],
-             "channels": ["的视频号"], "xiaohongshu": [" - 小红书"], "bilibili": [" 的 bilibili 空间"], "other": []},
-            "what RSSHub routes add to an account's name in the feed title (douyin: ${name}的抖音, bilibili: "
-            "${name} 的 bilibili 空间); removed before name_mismatch compares"),
+            {"toutiao": ["的头条主页 - 今日头条(www.toutiao.com)", " - 今日头条", "的头条号"], "douyin": ["的抖音"],
+             "kuaishou": ["的快手"], "channels": ["的视频号"],
+             "xiaohongshu": [" - 笔记 • 小红书 / RED", " - 收藏 • 小红书 / RED", " - 小红书"],
+             "bilibili": [" 的 bilibili 空间"], "other": []},
+            "what RSSHub routes add to an account's name in the feed title (toutiao: ${name}的头条主页 - 今日头条"
+            "(www.toutiao.com); xiaohongshu: ${name} - 笔记 • 小红书 / RED; bilibili: ${name} 的 bilibili 空间; older "
+            "douyin: ${name}的抖音); removed before name_mismatch compares"),
+        "nameless_suffixes": Key(
+            {"toutiao": [], "douyin": [], "kuaishou": ["的作品 - 快手"], "channels": [], "xiaohongshu": [],
+             "bilibili": [], "other": []},
+            "a feed title ending so states an id, not a name (RSSHub kuaishou without the user's info: "
+            "${principalId}的作品 - 快手): name_mismatch is unknown"),
     },
     "verdict19": {
         "dynamic_categories": Key(["news", "notice", "policy"],

@@ -37,6 +37,8 @@ def test_undecorate_known_and_unknown_decorations():
     assert undecorate("【官方】XX发布 主页", [], "XX发布") == "XX发布"
     # another name entirely is reported as it is
     assert undecorate("健康XX的抖音", ["的抖音"], "XX卫健") == "健康XX"
+    assert undecorate("XX融媒的头条主页 - 今日头条(www.toutiao.com)", ["的头条主页 - 今日头条(www.toutiao.com)"],
+                      "XX融媒") == "XX融媒"
 
 
 def test_feed_platforms_checked_end_to_end(cli, home, server):
@@ -45,11 +47,12 @@ def test_feed_platforms_checked_end_to_end(cli, home, server):
     server.route("/gone-page", Reply(status=404))
     server.route("/ok-page", Reply(body="<html><body>ok</body></html>"))
     douyin = feed(server, "/douyin/user/1", "XX发布的抖音", [(2, "视频一", f'<a href="{server.url("/ok-page")}">x</a>')])
-    toutiao = feed(server, "/toutiao/user/2", "XX融媒 - 今日头条",
+    toutiao = feed(server, "/toutiao/user/2", "XX融媒的头条主页 - 今日头条(www.toutiao.com)",
                    [(3, "新闻", f'<a href="{server.url("/gone-page")}">原文</a>')])
-    kuaishou = feed(server, "/kuaishou/user/3", "XX快讯的快手", [(20, "旧", "")])  # silent for 20 days
+    # silent for 20 days; RSSHub did not get the user's info: the title names the id, not the account
+    kuaishou = feed(server, "/kuaishou/profile/3xk46q9", "3xk46q9的作品 - 快手", [(20, "旧", "")])
     bilibili = feed(server, "/bilibili/user/video/4", "改了名 的 bilibili 空间", [(1, "新", "")])
-    xhs = feed(server, "/xiaohongshu/user/5", "XX文旅 - 小红书", [(1, "中华人名共和国成立", "中华人名共和国")])
+    xhs = feed(server, "/xiaohongshu/user/5/notes", "XX文旅 - 笔记 • 小红书 / RED", [(1, "中华人名共和国成立", "中华人名共和国")])
     (home / "posts.csv").write_text(
         "account_id,published_at,title,url\n"
         "sph-1,2026-11-10 10:00,视频号动态,https://channels.weixin.qq.com/x\n"

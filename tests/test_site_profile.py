@@ -173,3 +173,31 @@ def test_expired_certificate_notice_shows_the_evidence(cli, home, ca):
     cli("notices")
     texts = [p.read_text(encoding="utf-8") for p in (home / "reports" / "notices").rglob("*.html")]
     assert texts and any("证书有效期至" in t and "已过期" in t and "请及时更换有效的SSL证书" in t for t in texts)
+
+
+def test_site_warnings_count_toward_closure_only_when_configured(home, db_url):
+    from mediawatch import closure
+    from mediawatch.app import App
+    from tests.report_fixtures import account, at, warning
+
+    app = App(home, db_url)
+    try:
+        with app.store.session() as s:
+            site = account(s, "site-a", "website", "XX区民政局", "区民政局")
+            for day in ("2026-03-01", "2026-05-01", "2026-07-01"):
+                warning(s, site, "site_certificate", day, resolved=day.replace("-01", "-05"))
+            warning(s, site, "broken_links", "2026-09-01")
+            warning(s, site, "broken_links", "2026-10-01", resolved="2026-10-03")
+        now = at("2026-11-01")
+        with app.store.session() as s:
+            assert closure.warning_counts(s, app.config, now) == {site.id: 2}
+            assert closure.candidates(s, app.config, now) == []
+        counted = app.config.with_overrides({"closure": {"counted_site_rules": ["site_certificate"]}})
+        with app.store.session() as s:
+            assert closure.warning_counts(s, counted, now) == {site.id: 5}
+            assert [c.account_id for c in closure.candidates(s, counted, now)] == ["site-a"]
+    finally:
+        app.close()
+    bad = config_mod.defaults()
+    with pytest.raises(Exception, match="closure.counted_site_rules: 'broken_links' is not a site requirement rule"):
+        bad.with_overrides({"closure": {"counted_site_rules": ["broken_links"]}})

@@ -5,8 +5,9 @@ Politeness and lookback are the ``[feeds]`` section's. A feed's title states the
 bridges decorate it (RSSHub: ``<name>的抖音``, ``<name> 的 bilibili 空间``): the decorations in
 ``feeds.name_decorations`` are removed first, and a title that still contains the registered name
 whole (a decoration we do not know) is taken as that name. Only a title without the registered name
-is reported as the platform's name, so ``name_mismatch`` never fires on a decoration. A posts CSV
-states no name: ``name_mismatch`` is unknown there.
+is reported as the platform's name, so ``name_mismatch`` never fires on a decoration. A title that
+names an id instead (``feeds.nameless_suffixes``: RSSHub's ``<principalId>的作品 - 快手``) and a posts
+CSV state no name: ``name_mismatch`` is unknown there.
 """
 
 from __future__ import annotations
@@ -31,7 +32,11 @@ class FeedPlatformChecker(NewMediaChecker):
         profile = result.profile
         if profile is None or not profile.screen_name:
             return
-        decorations = ctx.config.feeds.name_decorations.get(self.platform, [])
+        feeds = ctx.config.feeds
+        if any(profile.screen_name.strip().endswith(s) for s in feeds.nameless_suffixes.get(self.platform, []) if s):
+            profile.screen_name, profile.name_source = None, None  # the title states an id: no name to compare
+            return
+        decorations = feeds.name_decorations.get(self.platform, [])
         profile.screen_name = undecorate(profile.screen_name, decorations, self._registered)
 
     def check(self, account, ctx):

@@ -7,7 +7,7 @@
   carries the whole identity block (网站标识码, ICP and 公安 备案号, the 党政机关 标识, 主办单位,
   我为政府网站找错); the other sites' footers lack most of it (a site without the identity block);
 - ``dy-xxfb`` XX发布 on Douyin and ``tt-rm`` XX融媒 on 今日头条, read through RSS feeds written as
-  RSSHub writes them (``XX发布的抖音``, ``XX融媒 - 今日头条``): the Douyin account posts every other
+  RSSHub writes them (``XX发布的抖音``, ``XX融媒的头条主页 - 今日头条(www.toutiao.com)``): the Douyin account posts every other
   day; the 头条 account stops posting near the end (not_updated).
 The CA certificate goes to the parent (``ca_pem``), which writes it to the demo home and trusts it
 (``[http] ca_file``).
@@ -68,7 +68,7 @@ def add_to(district) -> None:
     feeds = district._server()
     start = datetime.combine(district.start, datetime.min.time(), tzinfo=clock.SHANGHAI) - timedelta(days=30)
     douyin = _feed(feeds, "/douyin/user/MS4wLjABAAAA-xxfb", "XX发布的抖音", start, every_days=2, stop=None)
-    toutiao = _feed(feeds, "/toutiao/user/token/rm", "XX融媒 - 今日头条", start, every_days=1,
+    toutiao = _feed(feeds, "/toutiao/user/token/rm", "XX融媒的头条主页 - 今日头条(www.toutiao.com)", start, every_days=1,
                     stop=datetime.combine(district.day(int(0.85 * district.span)), datetime.min.time(),
                                           tzinfo=clock.SHANGHAI))
     district.accounts.append(DemoAccount("dy-xxfb", "douyin", "XX发布", "区委宣传部",
