@@ -8,8 +8,9 @@ an optional ``account_id`` column (the office's id) matches first. Accounts are 
 by platform and name (full-width/half-width and white space folded).
 
 Reported: registry accounts missing from the export (未报送), export rows missing from the
-registry (未纳入监管), and accounts closed here (status ``closed`` or a ``closed`` decision) that
-the export still lists as running (关停未报备).
+registry and running there (未纳入监管), accounts closed here (status ``closed`` or a ``closed``
+decision) that the export still lists as running (关停未报备), and accounts the export lists as
+closed that are still watched here.
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def _row(table: CsvTable, line: int, v: dict[str, str], problems: list[str]) -> 
 
 
 def reconcile(session: Session, path: Path) -> list[dict[str, str]]:
-    """One row per difference: kind (missing_in_export | missing_in_registry | closure_not_filed)."""
+    """One row per difference: kind (missing_in_export | missing_in_registry | closure_not_filed | closed_in_export)."""
     export = read_export(path)
     closed = {pk for pk, d in latest_decisions(session).items() if d.decision == "closed"}
     accounts = [a for a in session.scalars(select(Account).order_by(Account.account_id))
@@ -114,12 +115,17 @@ def reconcile(session: Session, path: Path) -> list[dict[str, str]]:
         account = by_id.get(row.account_id) if row.account_id else None
         account = account or by_name.get((row.platform, normalise_name(row.account)))
         if account is None:
-            found.append(_finding("missing_in_registry", "报送系统有、本系统未登记", row.account, row.platform, row.unit,
-                                  f"{path}:{row.line}"))
+            if row.running:  # an account closed there and unknown here is as it should be
+                found.append(_finding("missing_in_registry", "报送系统有、本系统未登记", row.account, row.platform,
+                                      row.unit, f"{path}:{row.line}"))
             continue
         matched.add(account.id)
-        if row.running and (account.status == "closed" or account.id in closed):
+        closed_here = account.status == "closed" or account.id in closed
+        if row.running and closed_here:
             found.append(_finding("closure_not_filed", "已关停但报送系统仍为正常", account.name, account.platform,
+                                  account.owner_unit, f"{path}:{row.line}", account.account_id))
+        elif not row.running and not closed_here:
+            found.append(_finding("closed_in_export", "报送系统已关停、本系统仍在监管", account.name, account.platform,
                                   account.owner_unit, f"{path}:{row.line}", account.account_id))
     for account in accounts:
         if account.id not in matched and account.status != "closed" and account.id not in closed:

@@ -117,10 +117,12 @@ def test_reconcile_against_the_national_export(cli, home):
         "序号,账号名称,平台,主办单位,状态\n"
         "1,ＸＸ发布,新浪微博,区委宣传部,正常\n"  # full-width letters: the same name
         "2,XX人社,微信公众号,区人社局,正常\n"  # closed here, still running there
-        "3,XX教育,抖音,区教育局,正常\n", encoding="gb18030")
+        "3,XX教育,抖音,区教育局,正常\n"  # not registered here
+        "4,XX旧号,抖音,区教育局,已注销\n"  # closed there, unknown here: as it should be
+        "5,XX融媒,今日头条,区融媒体中心,已关停\n", encoding="gb18030")  # closed there, still watched here
     rows = json.loads(cli("accounts", "reconcile", str(export), "--format", "json").stdout)
     got = sorted((r["kind"], r["account_id"] or r["name"]) for r in rows)
-    assert got == [("closure_not_filed", "wx-1"), ("missing_in_export", "dy-1"), ("missing_in_export", "tt-1"),
+    assert got == [("closed_in_export", "tt-1"), ("closure_not_filed", "wx-1"), ("missing_in_export", "dy-1"),
                    ("missing_in_registry", "XX教育")]
 
 
