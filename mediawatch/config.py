@@ -244,12 +244,13 @@ DEFAULTS.update({
             {"unavailable": "站点无法访问", "homepage_not_updated": "网站不更新", "columns": "栏目不更新",
              "severe_typo": "严重错误", "interaction_unanswered": "互动回应差", "privacy_leak": "安全、泄密事故等严重问题",
              "hidden_links": "安全、泄密事故等严重问题"},
-            "19号 政府网站 单项否决 items, in the order they are judged: rule id (or 'columns') -> the item's words"),
+            "19号 政府网站 单项否决 items, in the order they are judged: rule id (or 'columns') -> the item's words "
+            "(an empty text: not judged)"),
         "new_media_items": Key(
             {"account_gone": "内容不更新", "not_updated": "内容不更新", "severe_typo": "严重表述错误",
              "privacy_leak": "安全、泄密事故等严重问题"},
             "19号 政务新媒体 单项否决 items: rule id -> the item's words (a banned or cancelled account shows no "
-            "update within the 2 weeks)"),
+            "update within the 2 weeks; an empty text: not judged)"),
     },
     "site_profile": {
         "certificate_warn_days": Key(30, "a certificate expiring within this many days is a finding; expired or invalid "
