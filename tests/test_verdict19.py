@@ -91,7 +91,7 @@ def month(any_cli, home):  # on SQLite and on PostgreSQL (the verdicts' JSON is 
         feeds = [("dy-1", "douyin", "XX发布", s.feed("/feed/dy", "XX发布的抖音", date(2026, 9, 15))),
                  ("tt-1", "toutiao", "XX融媒", s.feed("/feed/tt", "XX融媒 - 今日头条", s.fresh,
                                                       f'<a href="{server.url("/gone.html")}">原文</a>')),
-                 ("xhs-1", "xiaohongshu", "XX文旅", s.feed("/feed/xhs", "别的号 - 小红书", s.fresh)),
+                 ("xhs-1", "xiaohongshu", "XX文旅", s.feed("/feed/xhs", "别的号", s.fresh)),  # a bare title: another name
                  ("wx-1", "wechat", "XX卫健", s.feed("/feed/wx", "XX卫健", s.fresh, "庆祝中华人名共和国成立")),
                  ("wb-1", "weibo", "XX发布", s.feed("/feed/wb", "XX发布的微博", s.fresh))]
         rows = ["account_id,platform,name,owner_unit,url,feed_url"]
