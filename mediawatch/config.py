@@ -115,7 +115,7 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         ),
         "warn": Key(
             # issue 16: site requirements are findings (recorded, in the bulletin's 网站基本要求 table), not
-            # warnings, except an expired or invalid certificate
+            # warnings, except an expired certificate
             {rule: rule not in SITE_RULE_IDS or rule == "site_certificate" for rule in RULE_IDS},
             "false: the rule is evaluated and recorded but raises no warning",
         ),
@@ -253,8 +253,8 @@ DEFAULTS.update({
             "update within the 2 weeks; an empty text: not judged)"),
     },
     "site_profile": {
-        "certificate_warn_days": Key(30, "a certificate expiring within this many days is a finding; expired or invalid "
-                                         "is a warning (site_certificate)"),
+        "certificate_warn_days": Key(30, "a certificate expiring within this many days is a finding; an expired one "
+                                         "is a warning (site_certificate); one that does not verify is a finding"),
         "timeout_seconds": Key(10.0, "TLS handshake and IPv6 fetch time limit"),
         "ipv6_fetch": Key(True, "fetch the home page over IPv6 when this machine has an IPv6 route (else: unknown)"),
         "identity_items": Key(["site_code", "icp", "police_record", "dzjg_mark", "sponsor", "jiucuo"],

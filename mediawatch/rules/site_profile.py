@@ -2,7 +2,7 @@
 
 Each is a rule the office turns on or off (``[rules] platforms``: drop "website" from its list). By
 default they are findings (``[rules] warn`` false: recorded, shown in the bulletin's 网站基本要求
-table) except ``site_certificate``, whose failure (expired or invalid) opens a warning; none counts
+table) except ``site_certificate``, whose failure (an expired certificate) opens a warning; none counts
 toward the closure rule unless listed in ``[closure] counted_site_rules``. A certificate expiring
 within ``[site_profile] certificate_warn_days`` passes with ``expiring`` in its evidence: the table
 shows it as a finding. Whatever could not be seen is unknown, never fail.
@@ -52,10 +52,13 @@ class SiteCertificate:
         if not cert.get("checked"):
             return Verdict.unknown(self.id, f"certificate not read: {cert.get('error')}")
         days = cert.get("days_left")
+        if days is not None and days < 0:
+            return Verdict(self.id, FAIL, f"网站SSL证书已于{(cert.get('not_after') or '')[:10]}过期", evidence)
         if cert.get("valid") is False:
-            if days is not None and days < 0:
-                return Verdict(self.id, FAIL, f"网站SSL证书已于{(cert.get('not_after') or '')[:10]}过期", evidence)
-            return Verdict(self.id, FAIL, f"网站SSL证书无效：{cert.get('error')}", evidence)
+            # not expired, yet not verified here: an untrusted issuer, a wrong name, or (often) a server that does
+            # not send its intermediate certificate, which browsers fetch and Python does not. We cannot tell
+            # these apart well enough to warn an owner: shown in the 网站基本要求 table, never a warning
+            return Verdict.unknown(self.id, f"certificate not verified here (not expired): {cert.get('error')}")
         if cert.get("valid") is None:
             return Verdict.unknown(self.id, f"certificate not verified: {cert.get('error')}")
         evidence["expiring"] = days is not None and days < warn_days
