@@ -1,10 +1,10 @@
 """Column exemptions: the office exempts a website column from the 19号 column counts for a period,
 with a reason (a column that legitimately has nothing new: no personnel change this year).
 
-An exempted column is left out of 栏目不更新's counts (stale and blank) on the days of its period,
-both days included (local dates). mediawatch's own ``column_stale``/``blank_column`` warnings are
-not changed by it: they stay stricter and earlier. The bulletin lists the exemptions that cover
-any day of its month.
+An exempted column is left out of 栏目不更新's counts (stale and blank) and of mediawatch's own
+``column_stale``/``blank_column`` rules on the days of its period, both days included (local dates):
+the office has decided the column is legitimately quiet. The bulletin lists the exemptions that
+cover any day of its month.
 """
 
 from __future__ import annotations

@@ -166,3 +166,34 @@ def test_exempt_bad_input_exit_2(cli, home, server):
         ("site-a", "人事信息", "2026-01-01", "2026-12-31")]
     cli("columns", "unexempt", str(listed[0]["id"]))
     assert json.loads(cli("columns", "exemptions", "--format", "json", now="2026-06-01T00:00:00+08:00").stdout) == []
+
+
+def test_an_exempted_column_raises_no_column_warning(cli, home, server):
+    server.route("/art/*", Reply(body="<html><body><p>正文</p></body></html>"))
+    home_page = ('<html><body><ul><li><a href="/art/1.html">本区召开专题工作会议</a> <span>2026-11-20</span></li></ul>'
+                 "</body></html>")
+    server.route("/", Reply(body=home_page))
+    server.route("/rs/", Reply(body='<html><body><ul><li><a href="/art/2.html">关于某某同志任职的通知</a> '
+                                    "<span>2024-06-01</span></li></ul></body></html>"))
+    server.route("/xw/", Reply(body=home_page))
+    (home / "accounts.csv").write_text("account_id,platform,name,owner_unit,url\n"
+                                       f"site-a,website,XX区民政局,XX区民政局,{server.url('/')}\n", encoding="utf-8")
+    (home / "columns.csv").write_text("account_id,column,url,category\n"
+                                      f"site-a,人事信息,{server.url('/rs/')},personnel\n"
+                                      f"site-a,工作动态,{server.url('/xw/')},news\n", encoding="utf-8")
+    cli("accounts", "import", str(home / "accounts.csv"), "--columns", str(home / "columns.csv"))
+    cli("check", now="2026-11-21T02:00:00+08:00")
+    rows = json.loads(cli("warnings", "--format", "json", now="2026-11-21T09:00:00+08:00").stdout)
+    assert [(r["rule"], [c["column"] for c in r["evidence"]["columns"]]) for r in rows] == [
+        ("column_stale", ["人事信息"])]
+    # the office: no personnel change this year; the column is exempted and the warning resolves at the next check
+    cli("columns", "exempt", "site-a", "人事信息", "--from", "2026-11-21", "--to", "2026-12-31",
+        "--reason", "本年度无人事任免", now="2026-11-21T09:00:00+08:00")
+    cli("check", now="2026-11-22T02:00:00+08:00")
+    rows = json.loads(cli("warnings", "--status", "all", "--format", "json", now="2026-11-22T09:00:00+08:00").stdout)
+    assert [(r["rule"], r["status"]) for r in rows] == [("column_stale", "resolved")]
+    # after the period the column is judged again
+    cli("check", now="2027-01-02T02:00:00+08:00")
+    rows = json.loads(cli("warnings", "--format", "json", now="2027-01-02T09:00:00+08:00").stdout)
+    stale = [r for r in rows if r["rule"] == "column_stale"]
+    assert len(stale) == 1 and "人事信息" in [c["column"] for c in stale[0]["evidence"]["columns"]]

@@ -45,6 +45,8 @@ class RuleInput:
     observations: list[StoredObservation]
     # probes of this account between two times (network_ok ones only), loaded on demand
     probes: Callable[[datetime, datetime], list[ProbeRecord]] = lambda start, end: []
+    # issue 16: URLs of the columns the office exempted for this day (``mediawatch columns exempt``)
+    exempted_columns: frozenset[str] = frozenset()
 
     def of_kind(self, kind: str) -> list[StoredObservation]:
         return [o for o in self.observations if o.kind == kind]
