@@ -60,11 +60,12 @@ def unit_rows(doc: Document) -> Iterable[list[Any]]:
     for r in doc.unit_table:
         yield [r["owner_unit"], r["registered"], r["checked"], r["failing"], r["passing"],
                f"{r['pass_rate']}%" if r["pass_rate"] is not None else "未检查", r["problems"], r["open_end"],
-               r["overdue_end"], r["candidates"]]
+               r["overdue_end"], r["candidates"],
+               f"{r['pass_rate_19']}%" if r.get("pass_rate_19") is not None else "未检查"]  # the last: issue 16
 
 
 UNIT_HEADER = ["主办单位", "纳入监管账号数", "已检查", "不合格", "合格", "合格率", "本月问题数", "月末未整改预警数",
-               "月末逾期预警数", "建议关停整改账号数"]
+               "月末逾期预警数", "建议关停整改账号数", "19号口径合格率"]
 PROBLEM_HEADER = ["预警编号", "主办单位", "平台", "名称", "账号编号", "问题类型", "来源", "问题描述", "检查时最后更新",
                   "发现时间", "整改期限", "月末状态"]
 TREND_HEADER = ["月份", "已检查", "不合格", "合格", "合格率"]

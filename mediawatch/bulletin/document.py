@@ -380,6 +380,6 @@ def build(session: Session, config: Config, month: Month, now: datetime) -> Docu
         problem_types=problem_types, trend=trend, units=units, overdue=overdue, recheck=recheck,
         recheck_totals={"total": len(recheck), "fixed": fixed, "unfixed": len(recheck) - fixed,
                         "fixed_rate": rate(fixed, len(recheck))},
-        candidates=candidates, decisions=_decisions(session, month), unit_table=_unit_table(accounts_frame),
+        candidates=candidates, decisions=_decisions(session, month), unit_table=issue16.unit_rates(_unit_table(accounts_frame), accounts_frame),
         accounts=accounts_frame, closure_limit=config.closure.max_warnings, window_label=window_label(config),
         verdict19=national, exemptions=exempt, site_requirements=site_table)

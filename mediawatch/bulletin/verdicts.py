@@ -47,6 +47,20 @@ def add_verdicts(session: Session, config: Config, month: Month, frame: pd.DataF
                                  for r in failing.to_dict("records")]}
 
 
+def unit_rates(rows: list[dict[str, Any]], frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The unit table's rows with each unit's 19号 figures (failing_19, pass_rate_19)."""
+    from mediawatch.bulletin.figures import rate
+
+    if frame.empty or "v19" not in frame:
+        return rows
+    checked = frame[frame["v19"] != verdict19.UNCHECKED].groupby("owner_unit").size().to_dict()
+    failing = frame[frame["v19"] == verdict19.FAILED].groupby("owner_unit").size().to_dict()
+    for row in rows:
+        n, bad = int(checked.get(row["owner_unit"], 0)), int(failing.get(row["owner_unit"], 0))
+        row.update(failing_19=bad, pass_rate_19=rate(n - bad, n))
+    return rows
+
+
 def month_exemptions(session: Session, month: Month) -> list[dict[str, Any]]:
     return [e.as_dict() for e in overlapping(session, month.first_day, month.last_day)]
 
