@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-
-from datetime import datetime, timedelta
 
 from mediawatch.clock import SHANGHAI
 
