@@ -92,6 +92,8 @@ def accounts_import(app: App, file: Path, columns_file: Path | None) -> None:
     result = import_registry(app.store, file, columns_file)
     click.echo(f"{file}: {result.created} new, {result.updated} updated, {result.unchanged} unchanged, "
                f"{result.deactivated} marked inactive" + (f"; {result.columns} columns" if columns_file else ""))
+    for message in result.messages:  # issue 16: findings (one account per platform), never errors
+        click.echo(message)
 
 
 @accounts.command("list")
@@ -110,6 +112,68 @@ def accounts_list(app: App, fmt: str) -> None:
     emit(rows, columns, fmt, title="accounts")
 
 
+# issue 16
+@accounts.command("reconcile")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@pass_app
+def accounts_reconcile(app: App, file: Path, fmt: str) -> None:
+    """Compare the registry with FILE, the 政务新媒体信息报送系统 export (account, platform, unit, status)."""
+    from mediawatch.reconcile import reconcile
+
+    with app.store.session() as session:
+        rows = reconcile(session, file)
+    emit(rows, ["kind", "title", "account_id", "name", "platform", "owner_unit", "export_line"], fmt,
+         title="reconcile")
+
+
+# issue 16: column exemptions (the 19号 verdict's column counts)
+@cli.group()
+def columns() -> None:
+    """Website columns: exemptions from the 19号 column counts."""
+
+
+@columns.command("exempt")
+@click.argument("account_id")
+@click.argument("column")
+@click.option("--from", "starts", required=True, help="First day (YYYY-MM-DD), included.")
+@click.option("--to", "ends", required=True, help="Last day (YYYY-MM-DD), included.")
+@click.option("--reason", required=True, help="Why the column has nothing new (e.g. 本年度无人事任免).")
+@pass_app
+def columns_exempt(app: App, account_id: str, column: str, starts: str, ends: str, reason: str) -> None:
+    """Exempt COLUMN (its name or URL) of ACCOUNT from the 19号 column counts for a period."""
+    from mediawatch import exemptions
+
+    first, last = exemptions.parse_day(starts, "--from"), exemptions.parse_day(ends, "--to")
+    with app.store.session() as session:
+        found = exemptions.add(session, account_id, column, first, last, reason)
+    click.echo(f"exemption {found.id}: {found.account_id} {found.column} from {found.starts_on} to {found.ends_on}")
+
+
+@columns.command("exemptions")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@pass_app
+def columns_exemptions(app: App, fmt: str) -> None:
+    """The column exemptions in force or to come."""
+    from mediawatch import exemptions
+
+    with app.store.session() as session:
+        rows = [e.as_dict() for e in exemptions.overlapping(session, first=clock.local(clock.now()).date())]
+    emit(rows, ["id", "account_id", "column", "url", "from", "to", "reason"], fmt, title="column exemptions")
+
+
+@columns.command("unexempt")
+@click.argument("exemption_id", type=int)
+@pass_app
+def columns_unexempt(app: App, exemption_id: int) -> None:
+    """End an exemption now (it stays in the record)."""
+    from mediawatch import exemptions
+
+    with app.store.session() as session:
+        exemptions.end(session, exemption_id)
+    click.echo(f"exemption {exemption_id} ended")
+
+
 # --- checks ---------------------------------------------------------------------------------
 
 @cli.command()
@@ -125,7 +189,8 @@ def probe(app: App) -> None:
 
 
 @cli.command()
-@click.option("--platform", type=click.Choice(["website", "weibo", "wechat"]), help="Only this platform.")
+@click.option("--platform", type=click.Choice(["website", "weibo", "wechat", "toutiao", "douyin", "kuaishou", "channels",
+                                               "xiaohongshu", "bilibili", "other"]), help="Only this platform.")
 @click.option("--account", "account_ids", multiple=True, help="Only this account (repeatable).")
 @pass_app
 def check(app: App, platform: str | None, account_ids: tuple[str, ...]) -> None:

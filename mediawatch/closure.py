@@ -40,15 +40,28 @@ def window_start(config: Config, now: datetime) -> datetime:
     return now - timedelta(days=config.closure.window_days)
 
 
-def counting(start: datetime, end: datetime):
+def counting(start: datetime, end: datetime, config: Config | None = None):
     """The WHERE clause of a warning that counts toward the closure rule."""
-    return (Warning.status != "revoked", Warning.opened_at > start, Warning.opened_at <= end)
+    clauses = (Warning.status != "revoked", Warning.opened_at > start, Warning.opened_at <= end)
+    if config is not None:  # issue 16: site requirements count only when the office says so
+        excluded = uncounted_rules(config)
+        if excluded:
+            clauses += (Warning.rule.not_in(excluded),)
+    return clauses
+
+
+def uncounted_rules(config: Config) -> list[str]:
+    """Rules whose warnings never count toward the closure rule (site requirements not configured to)."""
+    from mediawatch.config import SITE_RULE_IDS
+
+    counted = set(config.closure.counted_site_rules)
+    return [rule for rule in SITE_RULE_IDS if rule not in counted]
 
 
 def warning_counts(session: Session, config: Config, now: datetime) -> dict[int, int]:
     start = window_start(config, now)
     rows = session.execute(
-        select(Warning.account_pk, func.count()).where(*counting(start, now)).group_by(Warning.account_pk))
+        select(Warning.account_pk, func.count()).where(*counting(start, now, config)).group_by(Warning.account_pk))
     return dict(rows.all())
 
 
@@ -74,7 +87,7 @@ def candidates(session: Session, config: Config, now: datetime) -> list[Candidat
     limit = config.closure.max_warnings
     over = (
         select(Warning.account_pk, func.count().label("n"), func.aggregate_strings(cast(Warning.id, String), ",").label("ids"))
-        .where(*counting(start, now))
+        .where(*counting(start, now, config))
         .group_by(Warning.account_pk)
         .having(func.count() > limit)
         .subquery()

@@ -30,7 +30,24 @@ RULE_IDS = (
     "not_verified",
     "account_gone",
 )
+# --- issue 16: the site requirements of 国办发〔2017〕47号 (rules/site_profile.py) -----------------
+SITE_RULE_IDS = (
+    "site_https",
+    "site_certificate",
+    "site_gov_domain",
+    "site_identity",
+    "site_ipv6",
+    "site_mobile",
+    "site_search",
+    "site_accessibility",
+)
+RULE_IDS = RULE_IDS + SITE_RULE_IDS
+# --- end issue 16 ---------------------------------------------------------------------------
 PLATFORMS = ("website", "weibo", "wechat")
+# --- issue 16: the other new-media platforms, read through feeds and posts CSVs ------------------
+FEED_PLATFORMS = ("toutiao", "douyin", "kuaishou", "channels", "xiaohongshu", "bilibili", "other")
+PLATFORMS = PLATFORMS + FEED_PLATFORMS
+# --- end issue 16 ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -59,6 +76,8 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "account_workers": Key(8, "accounts checked in parallel (each still bound by per-host limits)"),
         "allow_private_addresses": Key(False, "true lets checks reach loopback/private hosts (tests, demo, intranet sites)"),
         "user_agent": Key(f"mediawatch/{__version__} (+office contact)", "names the tool and the office to site owners"),
+        "ca_file": Key("", "a PEM bundle of trusted CA certificates used instead of the default ones (intranet CAs, "
+                           "tests); the certificate check of site_profile trusts it too"),
     },
     "crawl": {
         "max_pages": Key(200, "19号 可用性: inner pages sampled per website"),
@@ -82,21 +101,25 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "unavailable_min_probes": Key(20, "fewer probes than this in the window is 'not enough data', neither pass nor fail"),
         "platforms": Key(
             {
-                "not_updated": ["weibo", "wechat"],
+                "not_updated": ["weibo", "wechat", *FEED_PLATFORMS],
                 "homepage_not_updated": ["website"],
                 "column_stale": ["website"],
                 "blank_column": ["website"],
                 "unavailable": ["website"],
-                "broken_links": ["website", "weibo", "wechat"],
-                "severe_typo": ["website", "weibo", "wechat"],
-                "name_mismatch": ["weibo", "wechat"],
+                "broken_links": ["website", "weibo", "wechat", *FEED_PLATFORMS],
+                "severe_typo": ["website", "weibo", "wechat", *FEED_PLATFORMS],
+                "name_mismatch": ["weibo", "wechat", *FEED_PLATFORMS],
                 "not_verified": ["weibo"],
-                "account_gone": ["weibo", "wechat"],
+                "account_gone": ["weibo", "wechat", *FEED_PLATFORMS],
+                # issue 16: each site requirement (国办发〔2017〕47号) is a rule; drop "website" to turn one off
+                **{rule: ["website"] for rule in SITE_RULE_IDS},
             },
             "which rules apply to which platform (design.md rules table)",
         ),
         "warn": Key(
-            {rule: True for rule in RULE_IDS},
+            # issue 16: site requirements are findings (recorded, in the bulletin's 网站基本要求 table), not
+            # warnings, except an expired certificate
+            {rule: rule not in SITE_RULE_IDS or rule == "site_certificate" for rule in RULE_IDS},
             "false: the rule is evaluated and recorded but raises no warning",
         ),
     },
@@ -107,7 +130,10 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "max_warnings": Key(3, "瓯海 item 12: 1年内预警超过3次 ... more than this many"),
         "window_days": Key(365, "... within this many days makes a closure candidate"),
         "window": Key("rolling", "'rolling' (trailing window_days) or 'calendar_year'"),
-        "platforms": Key(["website", "weibo", "wechat"], "platforms the closure rule applies to"),
+        "platforms": Key(["website", "weibo", "wechat", *FEED_PLATFORMS], "platforms the closure rule applies to"),
+        # issue 16
+        "counted_site_rules": Key([], "site requirement rules (site_*) whose warnings count toward the closure rule; "
+                                      "none by default (国办发〔2017〕47号 items are findings)"),
     },
     "canary": {
         "urls": Key([], "reference URLs that must load for a run to count"),
@@ -218,6 +244,62 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "timeout_seconds": Key(30, "SMTP connection timeout"),
     },
 }
+
+
+# --- issue 16: the 19号 verdict, site requirements, the other platforms --------------------------
+DEFAULTS.update({
+    "feeds": {
+        "delay_seconds": Key(5.0, "toutiao, douyin, kuaishou, channels, xiaohongshu, bilibili, other (through feeds or "
+                                  "posts CSVs): pause between requests to one feed host (with jitter)"),
+        "concurrency": Key(1, "requests in flight at once to one feed host"),
+        "max_requests_per_run": Key(0, "cap on feed requests of these platforms in one run; 0 = no cap"),
+        "stop_after_blocks": Key(3, "after this many blocked answers in a row from one host, stop asking it; 0 = never"),
+        "lookback_days": Key(30, "posts of this many days are read from the feed or CSV"),
+        "name_decorations": Key(
+            {"toutiao": ["的头条主页 - 今日头条(www.toutiao.com)", " - 今日头条", "的头条号"], "douyin": ["的抖音"],
+             "kuaishou": ["的快手"], "channels": ["的视频号"],
+             "xiaohongshu": [" - 笔记 • 小红书 / RED", " - 收藏 • 小红书 / RED", " - 小红书"],
+             "bilibili": [" 的 bilibili 空间"], "other": []},
+            "what RSSHub routes add to an account's name in the feed title (toutiao: ${name}的头条主页 - 今日头条"
+            "(www.toutiao.com); xiaohongshu: ${name} - 笔记 • 小红书 / RED; bilibili: ${name} 的 bilibili 空间; older "
+            "douyin: ${name}的抖音); removed before name_mismatch compares"),
+        "nameless_suffixes": Key(
+            {"toutiao": [], "douyin": [], "kuaishou": ["的作品 - 快手"], "channels": [], "xiaohongshu": [],
+             "bilibili": [], "other": []},
+            "a feed title ending so states an id, not a name (RSSHub kuaishou without the user's info: "
+            "${principalId}的作品 - 快手): name_mismatch is unknown"),
+    },
+    "verdict19": {
+        "dynamic_categories": Key(["news", "notice", "policy"],
+                                  "19号 栏目不更新 (1): 动态、要闻类 (2周) and 通知公告、政策文件类 (6个月) columns"),
+        "stale_dynamic_columns_min": Key(5, "19号 栏目不更新 (1): ... 累计超过（含）5个未更新"),
+        "stale_columns_min": Key(10, "19号 栏目不更新 (2): 网站中应更新但长期未更新的栏目数超过（含）10个"),
+        "blank_columns_min": Key(5, "19号 栏目不更新 (3): 空白栏目数量超过（含）5个"),
+        "website_items": Key(
+            {"unavailable": "站点无法访问", "homepage_not_updated": "网站不更新", "columns": "栏目不更新",
+             "severe_typo": "严重错误", "interaction_unanswered": "互动回应差", "privacy_leak": "安全、泄密事故等严重问题",
+             "hidden_links": "安全、泄密事故等严重问题"},
+            "19号 政府网站 单项否决 items, in the order they are judged: rule id (or 'columns') -> the item's words "
+            "(an empty text: not judged)"),
+        "new_media_items": Key(
+            {"account_gone": "内容不更新", "not_updated": "内容不更新", "severe_typo": "严重表述错误",
+             "privacy_leak": "安全、泄密事故等严重问题"},
+            "19号 政务新媒体 单项否决 items: rule id -> the item's words (a banned or cancelled account shows no "
+            "update within the 2 weeks; an empty text: not judged)"),
+    },
+    "site_profile": {
+        "certificate_warn_days": Key(30, "a certificate expiring within this many days is a finding; an expired one "
+                                         "is a warning (site_certificate); one that does not verify is a finding"),
+        "timeout_seconds": Key(10.0, "TLS handshake and IPv6 fetch time limit"),
+        "ipv6_fetch": Key(True, "fetch the home page over IPv6 when this machine has an IPv6 route (else: unknown)"),
+        "identity_items": Key(["site_code", "icp", "police_record", "dzjg_mark", "sponsor", "jiucuo"],
+                              "国办发〔2017〕47号 footer identity block: 网站标识码, ICP备案号, 公安机关备案号, 党政机关网站"
+                              "标识, 主办单位 (matching the registry's owner unit), 我为政府网站找错"),
+        "accessibility_min_score": Key(75, "适老化/无障碍 basics scored 0-100 (lang, alt on images, labels on form "
+                                           "fields, an 无障碍/长者 entry: 25 each); below this is a finding"),
+    },
+})
+# --- end issue 16 ---------------------------------------------------------------------------
 
 
 class Section:
@@ -339,6 +421,10 @@ def _check_values(values: dict[str, dict[str, Any]], source: str) -> list[str]:
         for platform in values["closure"][key]:
             if platform not in PLATFORMS:
                 problems.append(f"{source}: closure.platforms: unknown platform {platform!r}")
+    for rule in values["closure"]["counted_site_rules"]:  # issue 16
+        if rule not in SITE_RULE_IDS:
+            problems.append(f"{source}: closure.counted_site_rules: {rule!r} is not a site requirement rule "
+                            f"(expected one of {', '.join(SITE_RULE_IDS)})")
     for rule, platforms in values["rules"]["platforms"].items():
         for platform in platforms:
             if platform not in PLATFORMS:

@@ -164,6 +164,7 @@ class Fetcher:
         self.max_retry_after = float(http.max_retry_after_seconds)
         self.allow_private = http.allow_private_addresses if allow_private is None else allow_private
         self.user_agent = http.user_agent
+        self.verify = http.ca_file or True  # issue 16: a PEM bundle used instead of the default CAs
         self.headers = dict(requests.utils.default_headers(), **{
             "User-Agent": self.user_agent, "Accept-Language": "zh-CN,zh;q=0.9"})
         self._local = threading.local()
@@ -252,7 +253,7 @@ class Fetcher:
                         self.requests_made += 1
                     deadline = clock.monotonic() + wait_limit
                     prepared = _prepare(method, current, {**self.headers, **(headers or {})}, data, jar)
-                    response = self.adapter.send(prepared, stream=True, timeout=wait_limit)
+                    response = self.adapter.send(prepared, stream=True, timeout=wait_limit, verify=self.verify)
                     if "set-cookie" in response.headers:  # kept for this fetch's redirects (anti-bot gates)
                         jar = jar if jar is not None else requests.cookies.RequestsCookieJar()
                         requests.cookies.extract_cookies_to_jar(jar, prepared, response.raw)

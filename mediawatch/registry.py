@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediawatch import clock
-from mediawatch.config import PLATFORMS
+from mediawatch.config import FEED_PLATFORMS, PLATFORMS
 from mediawatch.csvfile import CsvTable, read_table
 from mediawatch.errors import ImportFileError
 from mediawatch.store import Store
@@ -33,6 +33,8 @@ SOURCES = {
     "website": ("auto", "http"),
     "weibo": ("auto", "weibo_api", "feed", "posts_csv"),
     "wechat": ("auto", "feed", "wechat_json", "posts_csv"),
+    # issue 16: toutiao, douyin, kuaishou, channels, xiaohongshu, bilibili, other
+    **{platform: ("auto", "feed", "posts_csv") for platform in FEED_PLATFORMS},
 }
 EMAIL = re.compile(r"^[^@\s;,<>]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 ACCOUNT_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")
@@ -96,6 +98,8 @@ def validate_accounts(table: CsvTable) -> list[str]:
             p("platform_id", f"{v['platform_id']!r}: a Weibo uid is digits")
         if platform == "wechat" and not (v.get("feed_url") or v.get("source_url")):
             p("feed_url", "a wechat account needs a feed_url (or a source_url for wechat_json/posts_csv)")
+        if platform in FEED_PLATFORMS and not (v.get("feed_url") or v.get("source_url")):  # issue 16
+            p("feed_url", f"a {platform} account needs a feed_url (e.g. an RSSHub route) or a posts CSV in source_url")
         if source in ("wechat_json", "posts_csv") and not v.get("source_url"):
             p("source_url", f"required for source {source}")
         if source == "feed" and not v.get("feed_url"):
@@ -209,7 +213,22 @@ def import_registry(store: Store, accounts_path: Path, columns_path: Path | None
         session.flush()
         if column_table is not None:
             result.columns = _upsert_columns(session, column_table, existing)
+        result.messages.extend(one_account_per_platform(existing.values()))  # issue 16
     return result
+
+
+def one_account_per_platform(accounts) -> list[str]:
+    """123号 (国办发〔2018〕123号): 同一单位在同一平台原则上只开设一个政务新媒体账号. Findings, not errors:
+    one line per owner unit and platform with more than one active new-media account."""
+    from mediawatch.rules.catalog import PLATFORM_TITLES
+
+    groups: dict[tuple[str, str], list[str]] = {}
+    for account in accounts:
+        if account.active and account.status != "closed" and account.platform != "website":
+            groups.setdefault((account.owner_unit, account.platform), []).append(account.account_id)
+    return [f"finding: {unit} has {len(ids)} {platform} accounts ({', '.join(sorted(ids))}): "
+            f"123号 同一单位在同一平台原则上只开设一个{PLATFORM_TITLES.get(platform, platform)}账号"
+            for (unit, platform), ids in sorted(groups.items()) if len(ids) > 1]
 
 
 def _upsert_columns(session: Session, table: CsvTable, accounts: dict[str, Account]) -> int:

@@ -360,7 +360,8 @@ class Runner:
                     if not any(a <= at < b for a, b in paused)]
 
         return RuleInput(account_id=account.account_id, platform=account.platform, name=account.name, as_of=as_of,
-                         config=self.config, observations=observations, probes=probes)
+                         config=self.config, observations=observations, probes=probes,
+                         exempted_columns=_exempted_columns(session, account, as_of))  # issue 16
 
     # --- the whole run ----------------------------------------------------------------------
 
@@ -432,6 +433,19 @@ class Runner:
             events = dict(session.execute(select(WarningEvent.kind, func.count()).where(WarningEvent.run_id == run_id)
                                           .group_by(WarningEvent.kind)).all())
         report.opened, report.updated, report.resolved = (events.get(k, 0) for k in ("opened", "updated", "resolved"))
+
+
+def _exempted_columns(session, account: Account, as_of: datetime) -> frozenset[str]:
+    """Issue 16: URLs of the account's columns exempted by the office on the check's day."""
+    if account.platform != "website":
+        return frozenset()
+    from mediawatch.store.models import Column, ColumnExemption
+
+    day = clock.local(as_of).date()
+    return frozenset(session.scalars(
+        select(Column.url).join(ColumnExemption, ColumnExemption.column_pk == Column.id)
+        .where(ColumnExemption.account_pk == account.id, ColumnExemption.starts_on <= day,
+               ColumnExemption.ends_on >= day, ColumnExemption.ended_at.is_(None))))
 
 
 class _EvaluationChunk:

@@ -76,7 +76,7 @@ def test_the_document_reads_like_a_bulletin(result):
 
 def test_annex_has_every_account_and_unit(result):
     book = load_workbook(result.xlsx, read_only=True)
-    assert book.sheetnames == ["账号明细", "单位汇总", "问题清单", "合格率趋势"]
+    assert book.sheetnames == ["账号明细", "单位汇总", "问题清单", "合格率趋势", "网站基本要求"]  # the last: issue 16
     accounts = list(book["账号明细"].iter_rows(values_only=True))
     header, rows = accounts[0], accounts[1:]
     assert len(rows) == EXPECTED["registered"]

@@ -12,6 +12,8 @@ from mediawatch.rules import RULES
 from mediawatch.rules.base import ProbeRecord, RuleInput, StoredObservation
 
 CASES = json.loads((Path(__file__).parent / "data" / "rules" / "cases.json").read_text(encoding="utf-8"))
+# issue 16: the site requirement rules' cases in their own file
+CASES += json.loads((Path(__file__).parent / "data" / "rules" / "cases_site_profile.json").read_text(encoding="utf-8"))
 
 
 def _probes(spec: dict, as_of):

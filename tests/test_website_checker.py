@@ -52,7 +52,7 @@ def test_district_site(server, encoding):
         other.stop()
 
     kinds = [kind for kind, _ in observations]
-    assert kinds == ["homepage"] + ["column"] * 6 + ["links", "typos"]
+    assert kinds == ["homepage"] + ["column"] * 6 + ["site_profile", "links", "typos"]  # site_profile: issue 16
     homepage = observations[("homepage", None)]
     assert homepage.ok and homepage.data["newest_date"] == site.expected_home_newest().isoformat() == "2026-11-23"
     assert homepage.data["title"] == "首页_XX区人民政府" and homepage.data["dated_items"] == 16

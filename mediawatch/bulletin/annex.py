@@ -43,6 +43,10 @@ def account_columns(doc: Document) -> list[tuple[str, Any]]:
         ("月末逾期预警数", lambda r: r["overdue_end"]),
         (f"{doc.window_label}预警次数", lambda r: r["warnings_12m"]),
         ("建议关停整改", lambda r: "是" if r["candidate"] else ""),
+        # issue 16: the 19号 verdict beside ours
+        ("19号口径检查结果", lambda r: r.get("v19", "")),
+        ("19号否决项", lambda r: r.get("v19_items", "")),
+        ("19号判定依据", lambda r: r.get("v19_detail", "")),
     ]
 
 
@@ -56,11 +60,12 @@ def unit_rows(doc: Document) -> Iterable[list[Any]]:
     for r in doc.unit_table:
         yield [r["owner_unit"], r["registered"], r["checked"], r["failing"], r["passing"],
                f"{r['pass_rate']}%" if r["pass_rate"] is not None else "未检查", r["problems"], r["open_end"],
-               r["overdue_end"], r["candidates"]]
+               r["overdue_end"], r["candidates"],
+               f"{r['pass_rate_19']}%" if r.get("pass_rate_19") is not None else "未检查"]  # the last: issue 16
 
 
 UNIT_HEADER = ["主办单位", "纳入监管账号数", "已检查", "不合格", "合格", "合格率", "本月问题数", "月末未整改预警数",
-               "月末逾期预警数", "建议关停整改账号数"]
+               "月末逾期预警数", "建议关停整改账号数", "19号口径合格率"]
 PROBLEM_HEADER = ["预警编号", "主办单位", "平台", "名称", "账号编号", "问题类型", "来源", "问题描述", "检查时最后更新",
                   "发现时间", "整改期限", "月末状态"]
 TREND_HEADER = ["月份", "已检查", "不合格", "合格", "合格率"]
@@ -79,6 +84,17 @@ def trend_rows(doc: Document) -> Iterable[list[Any]]:
     for t in doc.trend:
         yield [t["month"], t["checked"], t["failing"], t["passing"],
                f"{t['pass_rate']}%" if t["pass_rate"] is not None else "无检查"]
+
+
+def site_requirement_rows(doc: Document) -> tuple[list[str], list[list[Any]]]:
+    """Issue 16: the 网站基本要求 sheet (国办发〔2017〕47号), one row per website."""
+    from mediawatch.bulletin.verdicts import SITE_HEADERS
+
+    table = doc.site_requirements or {"items": [], "rows": []}
+    header = ["网站", "主办单位", "检测日期"] + [SITE_HEADERS[i] for i in table["items"]]
+    rows = [[r["name"], r["owner_unit"], r["checked_on"] or "未检测"] + [r.get(i, "") for i in table["items"]]
+            for r in table["rows"]]
+    return header, rows
 
 
 def _sheet(book: Workbook, title: str, header: list[str], rows: Iterable[list[Any]], widths: list[int]) -> None:
@@ -104,6 +120,8 @@ def write(doc: Document, folder: Path) -> tuple[Path, Path]:
     _sheet(book, "单位汇总", UNIT_HEADER, unit_rows(doc), [24, 10, 8, 8, 8, 10, 10, 10, 10, 12])
     _sheet(book, "问题清单", PROBLEM_HEADER, problem_rows(doc), [10, 22, 14, 24, 16, 14, 18, 40, 14, 12, 12, 12])
     _sheet(book, "合格率趋势", TREND_HEADER, trend_rows(doc), [10, 10, 10, 10, 10])
+    site_header, site_rows = site_requirement_rows(doc)  # issue 16
+    _sheet(book, "网站基本要求", site_header, site_rows, [24, 22, 12] + [16] * (len(site_header) - 3))
     xlsx = folder / "annex.xlsx"
     tmp = xlsx.with_name("annex.xlsx.tmp")
     book.save(tmp)

@@ -101,6 +101,10 @@ class Document:
     # issue 17: 整改反馈 state of the listed warnings at the month's end, and the month's 报备 windows
     feedback: dict[int, str] = field(default_factory=dict)
     maintenance: list[dict[str, Any]] = field(default_factory=list)
+    # issue 16: the 19号 verdict beside the strict one, column exemptions, the 网站基本要求 table
+    verdict19: dict[str, Any] = field(default_factory=dict)
+    exemptions: list[dict[str, Any]] = field(default_factory=list)
+    site_requirements: dict[str, Any] = field(default_factory=dict)
 
     @property
     def problems_total(self) -> int:
@@ -129,6 +133,10 @@ class Document:
             "feedback": {state: sum(1 for v in self.feedback.values() if v == state)
                          for state in sorted(set(self.feedback.values()))},
             "maintenance_windows": len(self.maintenance),
+            # issue 16
+            "pass_rate_19": self.verdict19.get("pass_rate"), "failing_19": self.verdict19.get("failing"),
+            "failing_19_ids": [a["account_id"] for a in self.verdict19.get("failing_accounts", [])],
+            "exemptions": len(self.exemptions),
         }
 
 
@@ -348,6 +356,13 @@ def build(session: Session, config: Config, month: Month, now: datetime) -> Docu
                                   "accounts": int(r.accounts), "share": rate(int(r.count), total)})
 
     summary = _summary(accounts_frame)
+    # --- issue 16 ---
+    from mediawatch.bulletin import verdicts as issue16
+
+    national = issue16.add_verdicts(session, config, month, accounts_frame, current.checked, summary)
+    exempt = issue16.month_exemptions(session, month)
+    site_table = issue16.site_requirements(session, config, month, accounts_frame)
+    # --- end issue 16 ---
     totals = {k: v for k, v in summary[-1].items() if k not in ("platform", "title")}
     previous_rate = trend[-2]["pass_rate"]
     change = None
@@ -371,9 +386,11 @@ def build(session: Session, config: Config, month: Month, now: datetime) -> Docu
         problem_types=problem_types, trend=trend, units=units, overdue=overdue, recheck=recheck,
         recheck_totals={"total": len(recheck), "fixed": fixed, "unfixed": len(recheck) - fixed,
                         "fixed_rate": rate(fixed, len(recheck))},
-        candidates=candidates, decisions=_decisions(session, month), unit_table=_unit_table(accounts_frame),
+        candidates=candidates, decisions=_decisions(session, month), unit_table=issue16.unit_rates(_unit_table(accounts_frame), accounts_frame),
         accounts=accounts_frame, closure_limit=config.closure.max_warnings, window_label=window_label(config),
+        verdict19=national, exemptions=exempt, site_requirements=site_table,
         **_owners(session, month, [r.warning_id for r in overdue + recheck + problem_rows]))
+
 
 
 def _owners(session: Session, month: Month, warning_ids: list[int]) -> dict[str, Any]:

@@ -53,7 +53,14 @@ def context(doc: Document) -> dict[str, Any]:
         "period": f"{doc.month.first_day.year}年{doc.month.first_day.month}月{doc.month.first_day.day}日至"
                   f"{doc.month.last_day.month}月{doc.month.last_day.day}日",
         "requirements": [line.strip() for line in doc.requirements.splitlines() if line.strip()],
+        "SITE_HEADERS": _site_headers(),  # issue 16
     }
+
+
+def _site_headers() -> dict[str, str]:
+    from mediawatch.bulletin.verdicts import SITE_HEADERS
+
+    return SITE_HEADERS
 
 
 def render_html(doc: Document, home: Path | None, path: Path) -> None:

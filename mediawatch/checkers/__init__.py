@@ -57,6 +57,10 @@ def _register_builtin() -> None:
                 raise
             continue  # not built yet
         register(platform, getattr(mod, name))
+    from mediawatch.checkers.feeds import FEED_CHECKERS  # issue 16: the platforms read through feeds and CSVs
+
+    for platform, factory in FEED_CHECKERS.items():
+        register(platform, factory)
 
 
 __all__ = ["AccountSpec", "CheckContext", "Checker", "Observation", "register", "checker_for", "platforms"]

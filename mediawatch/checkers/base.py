@@ -111,3 +111,6 @@ class Checker(Protocol):
 
 # The observation whose failure makes the whole account check "check_failed".
 PRIMARY_KIND = {"website": "homepage", "weibo": "posts", "wechat": "posts"}
+# issue 16: the platforms read through feeds and posts CSVs
+PRIMARY_KIND.update({p: "posts" for p in ("toutiao", "douyin", "kuaishou", "channels", "xiaohongshu", "bilibili",
+                                          "other")})

@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 class NewMediaChecker:
     platform = ""
+    section = ""  # the config section of the platform's politeness and lookback (default: the platform's name)
 
     def check(self, account: AccountSpec, ctx: CheckContext) -> list[Observation]:
         try:
@@ -26,9 +27,9 @@ class NewMediaChecker:
                 source = sources.get(sources.choose(account))
             except LookupError as exc:
                 return failed("invalid_url", str(exc), account.feed_url or account.source_url)
-            client = PlatformClient(ctx, self.platform)
+            client = PlatformClient(ctx, self.section or self.platform)
             result = source.fetch(account, ctx, client)
-            lookback = int(getattr(ctx.config, self.platform).lookback_days)
+            lookback = int(getattr(ctx.config, self.section or self.platform).lookback_days)
             self.enrich(result, ctx, client, lookback)
             return observations(result, account, ctx, lookback_days=lookback)
         except Exception as exc:  # noqa: BLE001 - a failing account never aborts a run

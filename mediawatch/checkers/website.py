@@ -148,6 +148,10 @@ class _SiteCheck:
         observations = [self._homepage(home)]
         for column in account.columns:
             observations.append(self._guard("column", column.url, self._column, column))
+        # --- issue 16: the site requirements of 国办发〔2017〕47号 (checkers/site_profile.py) ---
+        if account.url and home.error_kind != "invalid_url":
+            observations.append(self._guard("site_profile", account.url, _site_profile, account, home, self.ctx))
+        # --- end issue 16 ---
         links, typos = self._guard_pair(home)
         observations.extend([links, typos])
         return observations
@@ -255,6 +259,12 @@ class _SiteCheck:
         })
         typos_obs = Observation("typos", target=url, data={"texts_scanned": len(parsed), "hits": hits})
         return links_obs, typos_obs
+
+
+def _site_profile(account: AccountSpec, home, ctx: CheckContext) -> Observation:  # issue 16
+    from mediawatch.checkers import site_profile
+
+    return site_profile.observe(account, home, ctx, page_readable=_page_failure(home) is None)
 
 
 def _title(html) -> str | None:

@@ -24,7 +24,7 @@ def serve(conn, start: date, span: int) -> None:
     try:
         district.start_servers()
         conn.send({"accounts": district.accounts, "columns": district.columns, "canary_url": district.canary_url,
-                   "weibo_base": district.weibo.server.base})
+                   "weibo_base": district.weibo.server.base, "ca_pem": district.ca_pem})
         while True:
             try:
                 message = conn.recv()

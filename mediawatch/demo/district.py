@@ -143,6 +143,7 @@ class District:
         self.weibo: WeiboSimulation | None = None
         self.wechat: WechatSimulation | None = None
         self._applied: int | None = None
+        self.ca_pem = b""  # issue 16: the CA the demo's TLS site was issued by (trusted through [http] ca_file)
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -155,6 +156,9 @@ class District:
             self._weibo()
             self._wechat()
             self._owners()  # issue 17's accounts (their own block below)
+            from mediawatch.demo import issue16  # issue 16: a TLS site, the identity block, Douyin and 头条
+
+            issue16.add_to(self)
         except BaseException:
             self.stop()
             raise
@@ -164,6 +168,9 @@ class District:
         for server in self.servers:
             server.stop()
         self.servers.clear()
+        from mediawatch.demo import issue16
+
+        issue16.cleanup(self)
 
     def _server(self) -> LocalServer:
         server = LocalServer(log_requests=False).start()

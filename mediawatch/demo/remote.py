@@ -62,6 +62,7 @@ class RemoteDistrict:
             raise RuntimeError(f"the simulated district failed to start: {hello['error']}")
         self.accounts, self.columns = hello["accounts"], hello["columns"]
         self.canary_url, self.weibo_base = hello["canary_url"], hello["weibo_base"]
+        self.ca_pem = hello.get("ca_pem", b"")  # issue 16
         return self
 
     def day(self, index: int) -> date:

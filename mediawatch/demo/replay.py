@@ -170,6 +170,17 @@ def prepare_home(home: Path) -> bool:
     return cleared
 
 
+def _issue16_config(text: str, home: Path, district) -> str:
+    """Issue 16: trust the demo's CA (its TLS site), feeds without delays, the .gov.cn item off (loopback)."""
+    ca_pem = getattr(district, "ca_pem", b"")
+    if ca_pem:
+        (home / "demo-ca.pem").write_bytes(ca_pem)
+        text = text.replace("[http]\n", f'[http]\nca_file = "{(home / "demo-ca.pem").as_posix()}"   '
+                                         "# the simulation's CA: its HTTPS site\n", 1)
+    return text + ("\n[feeds]\ndelay_seconds = 0.0\nlookback_days = 15\n"
+                   "\n[rules.platforms]\nsite_gov_domain = []   # every simulated site lives on 127.0.0.1\n")
+
+
 def _write_csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) -> None:
     with open(path, "w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=columns)
@@ -212,8 +223,8 @@ def run_demo(home: Path, *, days: int = 365, db_url: str | None = None, stop: th
     app = None
     completed = 0
     try:
-        (home / CONFIG_FILE).write_text(CONFIG.format(canary=district.canary_url, weibo=district.weibo_base),
-                                        encoding="utf-8")
+        (home / CONFIG_FILE).write_text(_issue16_config(
+            CONFIG.format(canary=district.canary_url, weibo=district.weibo_base), home, district), encoding="utf-8")
         _write_csv(home / "accounts.csv", ACCOUNT_COLUMNS, district.account_rows())
         _write_csv(home / "columns.csv", COLUMN_COLUMNS, district.columns)
         app = App(home, default_url(home))

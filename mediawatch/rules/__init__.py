@@ -26,6 +26,10 @@ def register(rule: Rule) -> None:
 for _rule in (NotUpdated(), HomepageNotUpdated(), ColumnStale(), BlankColumn(), Unavailable(), BrokenLinks(),
               SevereTypo(), NameMismatch(), NotVerified(), AccountGone()):
     register(_rule)
+from mediawatch.rules.site_profile import SITE_RULES  # noqa: E402 - issue 16: 国办发〔2017〕47号 site requirements
+
+for _rule in SITE_RULES:
+    register(_rule)
 
 
 def rules_for(platform: str, config: Config) -> list[Rule]:

@@ -47,6 +47,8 @@ class RuleInput:
     probes: Callable[[datetime, datetime], list[ProbeRecord]] = lambda start, end: []
     # 报备 (issue 17): set to the window's description while the account is in an approved window
     maintenance: str | None = None
+    # issue 16: URLs of the columns the office exempted for this day (``mediawatch columns exempt``)
+    exempted_columns: frozenset[str] = frozenset()
 
     def of_kind(self, kind: str) -> list[StoredObservation]:
         return [o for o in self.observations if o.kind == kind]

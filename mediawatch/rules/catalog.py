@@ -37,6 +37,12 @@ RULE_TITLES: dict[str, str] = {
 }
 
 PLATFORM_TITLES: dict[str, str] = {"website": "政府网站", "weibo": "政务微博", "wechat": "政务微信公众号"}
+# issue 16: the other new-media platforms, and the site requirements (国办发〔2017〕47号)
+PLATFORM_TITLES.update({"toutiao": "政务头条号", "douyin": "政务抖音号", "kuaishou": "政务快手号", "channels": "政务视频号",
+                        "xiaohongshu": "政务小红书号", "bilibili": "政务哔哩哔哩号", "other": "其他政务新媒体"})
+RULE_TITLES.update({"site_https": "未启用HTTPS", "site_certificate": "证书过期或无效", "site_gov_domain": "未使用gov.cn域名",
+                    "site_identity": "网站标识信息不全", "site_ipv6": "未支持IPv6", "site_mobile": "未适配移动终端",
+                    "site_search": "未提供搜索功能", "site_accessibility": "适老化无障碍不达标"})
 
 STATUS_TITLES: dict[str, str] = {"open": "未整改", "resolved": "已整改", "revoked": "已撤销"}
 

@@ -10,6 +10,11 @@ def _column(o) -> dict:
             "items": o.data.get("items")}
 
 
+def _watched(given: RuleInput) -> list:
+    """The column observations, less the columns the office exempted for the day (issue 16)."""
+    return [o for o in given.of_kind("column") if (o.data.get("url") or o.target) not in given.exempted_columns]
+
+
 def _unchecked(columns) -> list[dict]:
     return [dict(_column(o), error_kind=o.error_kind or "unknown", error=o.data.get("unknown_reason"))
             for o in columns if not o.ok or o.data.get("unknown_reason")]
@@ -25,7 +30,7 @@ class ColumnStale:
     id = "column_stale"
 
     def evaluate(self, given: RuleInput) -> Verdict:
-        columns = given.of_kind("column")
+        columns = _watched(given)
         if not columns:
             return Verdict.unknown(self.id, "no columns registered")
         limits = given.config.rules.column_max_silence_days
@@ -57,7 +62,7 @@ class BlankColumn:
     id = "blank_column"
 
     def evaluate(self, given: RuleInput) -> Verdict:
-        columns = given.of_kind("column")
+        columns = _watched(given)
         if not columns:
             return Verdict.unknown(self.id, "no columns registered")
         blank = [_column(o) for o in columns if o.ok and not o.data.get("unknown_reason") and not o.data.get("items")]

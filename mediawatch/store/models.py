@@ -5,11 +5,13 @@ Times are stored as naive UTC and come back aware (``AwareDateTime``), on SQLite
 
 from __future__ import annotations
 
+from datetime import date as date_type
 from datetime import datetime, timezone
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -340,3 +342,24 @@ class MaintenanceWindow(Base):
     created_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
     ended_by: Mapped[str | None] = mapped_column(String(100))
+# --- issue 16 -------------------------------------------------------------------------------
+
+class ColumnExemption(Base):
+    """A column the office exempts, for a period and with a reason, from the 19号 column counts
+    (a column that legitimately has nothing new: no personnel change this year)."""
+
+    __tablename__ = "column_exemptions"
+    __table_args__ = (Index("ix_column_exemptions_account", "account_pk", "starts_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_pk: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    column_pk: Mapped[int] = mapped_column(ForeignKey("columns.id", ondelete="CASCADE"))
+    starts_on: Mapped[date_type] = mapped_column(Date)  # local dates, both days included
+    ends_on: Mapped[date_type] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]  # ended early by the office
+
+    account: Mapped[Account] = relationship()
+    column: Mapped[Column] = relationship()

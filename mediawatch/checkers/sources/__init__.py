@@ -19,6 +19,7 @@ from mediawatch.checkers.sources.base import Post, PostLink, Profile, Source, So
 from mediawatch.checkers.sources.location import suffix
 
 _FACTORIES: dict[str, Callable[[], Source]] = {}
+_FEED_PLATFORMS = ("toutiao", "douyin", "kuaishou", "channels", "xiaohongshu", "bilibili", "other")  # issue 16
 
 
 def register(name: str, factory: Callable[[], Source]) -> None:
@@ -62,6 +63,12 @@ def choose(account: AccountSpec) -> str:
         if account.source_url and suffix(account.source_url) in by_suffix:
             return by_suffix[suffix(account.source_url)]
         raise LookupError("a wechat account needs a feed_url, or a source_url ending in .json or .csv")
+    if account.platform in _FEED_PLATFORMS:  # issue 16: toutiao, douyin, ... through a feed or a posts CSV
+        if account.feed_url:
+            return "feed"
+        if account.source_url and suffix(account.source_url) == ".csv":
+            return "posts_csv"
+        raise LookupError(f"a {account.platform} account needs a feed_url or a .csv source_url")
     raise LookupError(f"no new-media source for platform {account.platform!r}")
 
 

@@ -9,7 +9,7 @@ from alembic import op
 from mediawatch.store.models import AwareDateTime
 
 revision = "0009"
-down_revision = "0005"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
