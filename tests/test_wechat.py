@@ -255,3 +255,25 @@ def test_article_markup_fallbacks_for_name_and_title():
     assert article.published_at is not None and article.published_at.year == 2025
     assert article.text == "各单位：\n请做好防火工作，详见通知。"
     assert [link.url for link in article.links] == ["http://yjj.example.gov.cn/t.html"]
+
+
+def test_video_and_picture_posts_carry_time_name_and_title_on_d():
+    """Video (item_show_type 5) and picture (8) posts hold them as ``d.ct``/``d.nick_name``/``d.title`` (real
+    cases: tests/data/real/wechat/we-extract-video-*.html, we-extract-image-share-2018.html); a ``ct`` of another
+    object (``cgiData.ct``) is not the post's time."""
+    from mediawatch.checkers.sources.wechat_article import Article, parse_article
+
+    page = ('<html><body><script>var item_show_type = "5";\n  d.ct = "1558073716";\n  d.article_title = "";\n'
+            '  d.title = "半月谈《基层说》";\n  d.nick_name = "半月谈";\n</script></body></html>')
+    article = parse_article(page, Article(url="https://mp.weixin.qq.com/s/v"))
+    assert article.published_at is not None and article.published_at.isoformat() == "2019-05-17T14:15:16+08:00"
+    assert (article.nickname, article.title) == ("半月谈", "半月谈《基层说》")
+
+    quoted = "<script>  window.ct = '1563022099' || '';\n  window.msg_title = '把金属钠放入水中' || '';</script>"
+    article = parse_article(quoted, Article(url="https://mp.weixin.qq.com/s/w"))
+    assert article.published_at is not None and article.published_at.isoformat() == "2019-07-13T20:48:19+08:00"
+    assert article.title == "把金属钠放入水中"
+
+    other = '<script>cgiData.ct = "1558073716"; cgiData.nick_name = "x";</script>'
+    article = parse_article(other, Article(url="https://mp.weixin.qq.com/s/o"))
+    assert article.published_at is None and article.nickname is None

@@ -6,6 +6,9 @@ What the page carries, in its inline script and markup:
     var msg_title = '标题'.html(false);         the title (also og:title, <h1 id="activity-name">)
     var ct = "1763690400";                      the publish time, Unix seconds
 
+Video and picture posts (item_show_type 5 and 8) carry the same facts as ``d.ct = "…"``,
+``d.nick_name = "…"``, ``d.title = "…"`` (some also ``window.ct = '…' || ''``), read as well.
+
 A deleted or blocked article is an HTTP 200 page saying 该内容已被发布者删除 / 此内容因违规无法查看;
 环境异常 (a verification page) or 访问过于频繁 mean *we* were refused: the article is then unknown.
 """
@@ -25,9 +28,11 @@ from mediawatch.checkers.sources.post_html import read_element
 from mediawatch.checkers.sources.signals import STATUS_KINDS, article_gone, blocked_kind
 from mediawatch.clock import SHANGHAI
 
-_CT = re.compile(r"""\bvar\s+ct\s*=\s*["']?(\d{9,11})["']?""")
-_NICKNAME = re.compile(r"""\bvar\s+nickname\s*=\s*(?:htmlDecode\()?\s*(["'])((?:\\.|(?!\1).)*)\1""")
-_TITLE = re.compile(r"""\bvar\s+msg_title\s*=\s*(?:htmlDecode\()?\s*(["'])((?:\\.|(?!\1).)*)\1""")
+_CT = re.compile(r"""(?:\bvar\s+|\b(?:d|window)\.)ct\s*=\s*["']?(\d{9,11})["']?""")
+_NICKNAME = re.compile(
+    r"""(?:\bvar\s+nickname|\bd\.nick_name)\s*=\s*(?:htmlDecode\()?\s*(["'])((?:\\.|(?!\1).)*)\1""")
+_TITLE = re.compile(
+    r"""(?:\bvar\s+msg_title|\bwindow\.msg_title|\bd\.title)\s*=\s*(?:htmlDecode\()?\s*(["'])((?:\\.|(?!\1).)*)\1""")
 
 
 @dataclass
