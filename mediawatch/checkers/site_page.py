@@ -62,6 +62,10 @@ def identity(tree) -> dict[str, Any]:
     match = SITE_CODE.search(flat)
     if match:
         found["site_code"] = match.group(1).upper()
+    else:  # the 找错 (jiucuo) script names the site code in an attribute when the footer does not show it
+        codes = root.xpath("//script/@sitecode")
+        if codes and str(codes[0]).strip():
+            found["site_code"] = str(codes[0]).strip().upper()
     match = ICP.search(flat)
     if match:
         found["icp"] = f"{match.group(1)}ICP备{match.group(2)}号" + (f"-{match.group(3)}" if match.group(3) else "")
