@@ -58,6 +58,8 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "max_retry_after_seconds": Key(30.0, "429/503 Retry-After waits up to this long are waited and retried; longer: reported as throttled"),
         "account_workers": Key(8, "accounts checked in parallel (each still bound by per-host limits)"),
         "allow_private_addresses": Key(False, "true lets checks reach loopback/private hosts (tests, demo, intranet sites)"),
+        "allowed_private_networks": Key([], "networks reachable although not public, e.g. [\"10.8.0.0/16\"] for intranet sites"),
+        "fetch_deadline_seconds": Key(60.0, "one fetch with all its redirects, retries and waits ends within this (wall clock)"),
         "user_agent": Key(f"mediawatch/{__version__} (+office contact)", "names the tool and the office to site owners"),
     },
     "crawl": {

@@ -20,6 +20,7 @@ from mediawatch.csvfile import CsvTable, read_table
 from mediawatch.errors import ImportFileError
 from mediawatch.store import Store
 from mediawatch.store.models import Account, Column
+from mediawatch.transport import guard
 
 ACCOUNT_REQUIRED = ("account_id", "platform", "name", "owner_unit")
 ACCOUNT_OPTIONAL = ("supervisor_unit", "url", "platform_id", "feed_url", "source", "source_url",
@@ -50,11 +51,25 @@ class ImportResult:
 
 
 def is_http_url(value: str) -> bool:
+    return url_problem(value) is None
+
+
+def url_problem(value: str) -> str | None:
+    """Why ``value`` is not a URL we register, or None. Refused: what browsers and HTTP libraries
+    read differently (a backslash, user info before an ``@``, control characters: the address
+    guard would judge one host while another is reached), and anything not http(s) with a host."""
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
+        return "contains a control character (a line break or tab inside the URL?)"
+    if "\\" in value:
+        return "contains a backslash; write '/'"
     try:
-        parts = urlsplit(value)
+        normalized = guard.normalize(value)
+        parts = urlsplit(normalized)
     except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+        return "is not an http(s) URL"
+    if parts.username is not None or parts.password is not None:
+        return "contains user info before an '@'; give the plain address"
+    return None
 
 
 def split_emails(value: str) -> list[str]:
@@ -83,8 +98,8 @@ def validate_accounts(table: CsvTable) -> list[str]:
             p("platform", f"unknown platform {v['platform']!r} (expected {', '.join(PLATFORMS)})")
             platform = ""
         for column in ("url", "feed_url"):
-            if v.get(column) and not is_http_url(v[column]):
-                p(column, f"{v[column]!r} is not an http(s) URL")
+            if v.get(column) and (problem := url_problem(v[column])):
+                p(column, f"{v[column]!r} {problem}")
         source = (v.get("source") or "auto").lower()
         if platform and source not in SOURCES[platform]:
             p("source", f"unknown source {v['source']!r} for {platform} (expected {', '.join(SOURCES[platform])})")
@@ -125,8 +140,8 @@ def validate_columns(table: CsvTable, websites: set[str], known: set[str]) -> li
             p("account_id", f"{account_id!r} is not in the accounts file")
         elif account_id and account_id not in websites:
             p("account_id", f"{account_id!r} is not a website account")
-        if v.get("url") and not is_http_url(v["url"]):
-            p("url", f"{v['url']!r} is not an http(s) URL")
+        if v.get("url") and (problem := url_problem(v["url"])):
+            p("url", f"{v['url']!r} {problem}")
         if v.get("category") and v["category"].lower() not in CATEGORIES:
             p("category", f"unknown category {v['category']!r} (expected {', '.join(CATEGORIES)})")
         key = (account_id, v.get("url", ""))
