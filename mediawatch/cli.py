@@ -23,9 +23,13 @@ def _parse_now(_ctx, _param, value):
     if value is None:
         return None
     try:
-        return clock.parse_datetime(value)
+        parsed = clock.parse_datetime(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not an ISO 8601 date/time (e.g. 2026-11-23T09:00+08:00)")
+    if parsed.year not in clock.VALID_YEARS or clock.local(parsed).year not in clock.VALID_YEARS:
+        raise click.BadParameter(f"{value!r} is outside the years mediawatch handles "
+                                 f"({clock.VALID_YEARS.start}-{clock.VALID_YEARS.stop - 1})")
+    return parsed
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -89,7 +93,7 @@ def accounts_import(app: App, file: Path, columns_file: Path | None) -> None:
     from mediawatch.registry import import_registry
 
     app.config
-    result = import_registry(app.store, file, columns_file)
+    result = import_registry(app.store, file, columns_file, max_rows=int(app.config.imports.max_rows))
     click.echo(f"{file}: {result.created} new, {result.updated} updated, {result.unchanged} unchanged, "
                f"{result.deactivated} marked inactive" + (f"; {result.columns} columns" if columns_file else ""))
 

@@ -16,6 +16,9 @@ UTC = timezone.utc
 _fixed: datetime | None = None
 
 
+VALID_YEARS = range(2000, 2100)  # --now and --month outside these are input errors, not dates to compute with
+
+
 def parse_datetime(text: str, *, default_tz=SHANGHAI) -> datetime:
     """Parse ISO 8601 (a bare date is midnight); a value without offset is read in ``default_tz``."""
     text = text.strip()

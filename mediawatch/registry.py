@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from mediawatch import clock
 from mediawatch.config import PLATFORMS
-from mediawatch.csvfile import CsvTable, read_table
+from mediawatch.csvfile import MAX_ROWS, CsvTable, read_table
 from mediawatch.errors import ImportFileError
+from mediawatch.fields import column_limits, text_problems
 from mediawatch.store import Store
 from mediawatch.store.models import Account, Column
 from mediawatch.transport import guard
@@ -76,12 +77,19 @@ def split_emails(value: str) -> list[str]:
     return [e.strip() for e in re.split(r"[;；,，]", value or "") if e.strip()]
 
 
+ACCOUNT_LIMITS = column_limits(Account, ("account_id", "name", "owner_unit", "supervisor_unit", "platform_id"))
+COLUMN_LIMITS = column_limits(Column, ("column",))
+EMAIL_MAX = 254  # RFC 5321: the longest usable address
+
+
 def validate_accounts(table: CsvTable) -> list[str]:
     problems: list[str] = []
     seen: dict[str, int] = {}
     for row in table.rows:
         v = row.values
         p = lambda column, reason: problems.append(table.problem(row.line, column, reason))  # noqa: E731
+        for column, reason in text_problems(v, ACCOUNT_LIMITS):
+            p(column, reason)
         for column in ACCOUNT_REQUIRED:
             if not v.get(column):
                 p(column, "required, empty")
@@ -118,7 +126,7 @@ def validate_accounts(table: CsvTable) -> list[str]:
         if source == "weibo_api" and not v.get("platform_id"):
             p("platform_id", "required for source weibo_api")
         for email in split_emails(v.get("contact_email", "")):
-            if not EMAIL.match(email):
+            if not EMAIL.match(email) or len(email) > EMAIL_MAX:
                 p("contact_email", f"{email!r} is not an email address")
         status = (v.get("status") or "active").lower()
         if status not in STATUSES:
@@ -132,6 +140,8 @@ def validate_columns(table: CsvTable, websites: set[str], known: set[str]) -> li
     for row in table.rows:
         v = row.values
         p = lambda column, reason: problems.append(table.problem(row.line, column, reason))  # noqa: E731
+        for column, reason in text_problems(v, COLUMN_LIMITS):
+            p(column, reason)
         for column in COLUMN_REQUIRED:
             if not v.get(column):
                 p(column, "required, empty")
@@ -152,8 +162,8 @@ def validate_columns(table: CsvTable, websites: set[str], known: set[str]) -> li
     return problems
 
 
-def read_accounts(path: Path) -> CsvTable:
-    table = read_table(path, required=ACCOUNT_REQUIRED, optional=ACCOUNT_OPTIONAL)
+def read_accounts(path: Path, max_rows: int = MAX_ROWS) -> CsvTable:
+    table = read_table(path, required=ACCOUNT_REQUIRED, optional=ACCOUNT_OPTIONAL, max_rows=max_rows)
     problems = validate_accounts(table)
     if problems:
         raise ImportFileError(problems)
@@ -180,12 +190,14 @@ def _account_values(v: dict[str, str]) -> dict[str, object]:
     }
 
 
-def import_registry(store: Store, accounts_path: Path, columns_path: Path | None = None) -> ImportResult:
+def import_registry(store: Store, accounts_path: Path, columns_path: Path | None = None, *,
+                    max_rows: int = MAX_ROWS) -> ImportResult:
     """Validate both files whole, then upsert in one transaction."""
-    table = read_accounts(accounts_path)
+    table = read_accounts(accounts_path, max_rows)
     column_table = None
     if columns_path is not None:
-        column_table = read_table(columns_path, required=COLUMN_REQUIRED, optional=COLUMN_OPTIONAL)
+        column_table = read_table(columns_path, required=COLUMN_REQUIRED, optional=COLUMN_OPTIONAL,
+                                  max_rows=max_rows)
         websites = {r.values["account_id"] for r in table.rows if r.values["platform"].lower() == "website"}
         known = {r.values["account_id"] for r in table.rows}
         problems = validate_columns(column_table, websites, known)
