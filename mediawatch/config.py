@@ -117,6 +117,11 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "urls": Key([], "reference URLs that must load for a run to count"),
         "max_network_failure_ratio": Key(0.5, "a run whose checks fail at the network level above this share is degraded"),
         "min_checks": Key(4, "the ratio above is judged only from this many checks on"),
+        "dns_failure_domains": Key(10, "links failing name resolution on this many unrelated domains in one run: "
+                                   "our resolver is asked for dns_hosts"),
+        "dns_hosts": Key(["www.gov.cn", "www.baidu.com", "www.qq.com"],
+                         "public names our resolver must know; none resolving (with the failures above) makes the "
+                         "run degraded. Set names the office's network reaches; [] judges on the failures alone"),
     },
     "typos": {
         "use_default_dictionary": Key(True, "the shipped dictionary of severe errors (state's name, political formulas)"),
@@ -347,7 +352,7 @@ POSITIVE = {
 RANGES = {
     ("rules", "unavailable_failure_ratio"): (0, 1),
     ("canary", "max_network_failure_ratio"): (0, 1),
-    ("canary", "dns_failure_hosts"): (2, 1_000_000),
+    ("canary", "dns_failure_domains"): (2, 1_000_000),
     ("schedule", "probes_per_day"): (1, 1440),
     ("schedule", "bulletin_day"): (1, 28),
     ("smtp", "port"): (1, 65535),

@@ -25,7 +25,7 @@ from sqlalchemy.orm import selectinload
 
 from mediawatch import checkers, clock, rules
 from mediawatch.app import App
-from mediawatch.canary import check_canary
+from mediawatch.canary import check_canary, dns_outage
 from mediawatch.checkers.base import PRIMARY_KIND, AccountSpec, CheckContext, ColumnSpec, Observation
 from mediawatch.closure import latest_decisions
 from mediawatch.errors import BadInput
@@ -301,7 +301,16 @@ class Runner:
                           f"(more than {canary.max_network_failure_ratio:.0%}); our own network is suspect. "
                           "No warning was opened or resolved. Run `mediawatch check` again with the same --now "
                           "once the network is back.")
-        return False, ""
+        return dns_outage(self.config, self._dns_failures(run_id))
+
+    def _dns_failures(self, run_id: int) -> list[str]:
+        """The link URLs of this run that failed name resolution (pages and posts alike)."""
+        failed: list[str] = []
+        with self.store.session() as session:
+            for data in session.scalars(select(ObservationRow.data).where(
+                    ObservationRow.run_id == run_id, ObservationRow.kind == "links")).yield_per(200):
+                failed.extend(b.get("url", "") for b in (data or {}).get("broken", []) if b.get("error_kind") == "dns")
+        return failed
 
     # --- phase 2: evaluate ------------------------------------------------------------------
 

@@ -200,3 +200,47 @@ def test_registry_urls_a_browser_reads_differently_are_refused_at_import(cli, ur
     assert f"{accounts}:2: url:" in result.stderr
     assert "Traceback" not in result.stderr
     assert "site" not in cli("accounts", "list", "--format", "csv").stdout
+
+
+# --- our DNS down: degraded, not broken_links everywhere --------------------------------------------
+
+def _district_with_dead_names(cli, server, dns_hosts: list[str]) -> None:
+    for site in range(3):
+        links = "".join(f'<a href="http://www.unit{site}-{n}.invalid/">友情链接{n}</a>' for n in range(4))
+        server.route(f"/site{site}/", Reply(body=f"<html><head><title>站点{site}</title></head><body>"
+                                                 f"<p>2026-11-22 新闻</p>{links}</body></html>"))
+    with open(cli.home / "mediawatch.toml", "a", encoding="utf-8") as f:
+        f.write(f"\n[canary]\ndns_hosts = {dns_hosts!r}\n".replace("'", '"'))
+    accounts = cli.home / "accounts.csv"
+    accounts.write_text("account_id,platform,name,owner_unit,url\n" + "".join(
+        f"site{n},website,站点{n},单位{n},{server.url(f'/site{n}/')}\n" for n in range(3)), encoding="utf-8")
+    cli("accounts", "import", str(accounts))
+
+
+def test_name_resolution_failing_across_many_domains_makes_the_run_degraded(cli, server):
+    _district_with_dead_names(cli, server, ["mediawatch-canary.invalid"])  # our resolver knows nothing
+    out = cli("check", now="2026-11-23T09:00:00+08:00")
+    assert "degraded" in out.stdout.lower() or "DEGRADED" in out.stderr
+    assert cli("warnings", "--status", "all", "--format", "json").stdout.strip() == "[]"
+
+
+def test_dead_names_are_broken_links_when_our_resolver_works(cli, server):
+    _district_with_dead_names(cli, server, ["localhost"])  # resolves: the dead names are theirs
+    cli("check", now="2026-11-23T09:00:00+08:00")
+    listed = cli("warnings", "--format", "json").stdout
+    assert listed.count('"broken_links"') == 3
+
+
+# --- links per page capped ------------------------------------------------------------------------
+
+def test_links_per_page_are_capped_and_the_cap_reported(server):
+    links = "".join(f'<a href="/p/{n}.html">{n}</a>' for n in range(400))
+    server.route("/", Reply(body=f"<html><head><title>首页</title></head><body>{links}</body></html>"))
+    server.route("/p/*", Reply(body="<html><head><title>内页</title></head></html>"))
+    config = _config().with_overrides({"crawl": {"max_links_per_page": 50, "max_pages": 0}})
+    observations = WebsiteChecker().check(_site(server.url("/")),
+                                          CheckContext(config=config, now=NOW, fetcher=Fetcher(config)))
+    links_obs = {o.kind: o for o in observations}["links"]
+    assert links_obs.data["links_checked"] == 50
+    assert links_obs.data["links_capped"] == {"limit": 50, "pages": [server.url("/")]}
+    assert sum(1 for r in server.requests if r.path.startswith("/p/")) <= 50

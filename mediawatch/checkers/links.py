@@ -209,9 +209,15 @@ def _is_link_rel(rel: str | None) -> bool:
     return any(t == "stylesheet" or t.endswith("icon") or t == "icon" for t in tokens)
 
 
-def extract_links(html, page_url: str) -> list[Link]:
+class LinkList(list):
+    """``extract_links``' answer: the links, and whether the page had more than the cap."""
+
+    capped: bool = False
+
+
+def extract_links(html, page_url: str, limit: int | None = None) -> list[Link]:
     """Every checkable link of a page, resolved against ``<base href>`` and ``page_url`` (pass the
-    final URL after redirects), in document order."""
+    final URL after redirects), in document order; at most ``limit`` of them (then ``.capped``)."""
     root = parse_html(html)
     base = page_url
     for element in root.iter("base"):
@@ -221,7 +227,7 @@ def extract_links(html, page_url: str) -> list[Link]:
             if resolved:
                 base = resolved
             break
-    links: list[Link] = []
+    links = LinkList()
 
     def add(value: str | None, tag: str, text: str = "") -> None:
         url = resolve(value, base)
@@ -229,6 +235,10 @@ def extract_links(html, page_url: str) -> list[Link]:
             links.append(Link(url=url, page=page_url, text=text, tag=tag))
 
     for element in root.iter():
+        if limit is not None and len(links) >= limit:
+            links.capped = True  # a page with a million links costs its first ``limit``, not gigabytes
+            del links[limit:]
+            break
         tag = element.tag if isinstance(element.tag, str) else ""
         tag = tag.lower()
         if tag in ("a", "area"):
@@ -253,6 +263,9 @@ def extract_links(html, page_url: str) -> list[Link]:
             match = _REFRESH_URL.match(element.get("content") or "")
             if match and match.group(2).strip():
                 add(match.group(2), tag, "refresh")
+    if limit is not None and len(links) > limit:
+        links.capped = True
+        del links[limit:]
     return links
 
 
