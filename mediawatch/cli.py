@@ -131,15 +131,18 @@ def probe(app: App) -> None:
 @cli.command()
 @click.option("--platform", type=click.Choice(["website", "weibo", "wechat"]), help="Only this platform.")
 @click.option("--account", "account_ids", multiple=True, help="Only this account (repeatable).")
+@click.option("--wait", "wait", type=click.FloatRange(min=0), default=0.0,
+              help="Seconds to wait for a check already running on this database (default: do not wait).")
 @pass_app
-def check(app: App, platform: str | None, account_ids: tuple[str, ...]) -> None:
+def check(app: App, platform: str | None, account_ids: tuple[str, ...], wait: float) -> None:
     """Check now: store observations, open/update/resolve warnings."""
     from mediawatch.progress import progress_bar
     from mediawatch.runner import run_check
     from mediawatch.signals import stop_on_sigterm
 
     with stop_on_sigterm() as stop, progress_bar() as progress:
-        report = run_check(app, platform=platform, account_ids=account_ids, stop=stop, progress=progress)
+        report = run_check(app, platform=platform, account_ids=account_ids, stop=stop, progress=progress,
+                           wait=wait)
     click.echo(report.summary())
     for failure in report.failures[:50]:
         click.echo(f"  check_failed {failure['account_id']}: {failure['reason']}")

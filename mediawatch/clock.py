@@ -51,6 +51,12 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def wall() -> datetime:
+    """The machine's real time even when ``--now`` fixes the clock: only for what processes tell
+    each other (lock heartbeats), never for what a check sees or records as its time."""
+    return datetime.now(UTC)
+
+
 def monotonic() -> float:
     """For measuring durations only (never a point in time)."""
     return _time.monotonic()

@@ -160,9 +160,9 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "bulletin_day": Key(1, "day of the month the previous month's bulletin is written"),
         "retry_attempts": Key(4, "check_failed accounts (blocked, network) are checked again this many times a day"),
         "retry_first_minutes": Key(30, "first retry after this many minutes; the wait doubles each time"),
-        "run_budget_minutes": Key(600, "a check run stops (interrupted, resumed next time) after this long, so a "
+        "run_budget_minutes": Key(600.0, "a check run stops (interrupted, resumed next time) after this long, so a "
                                   "stuck run never blocks the next day's"),
-        "stop_grace_seconds": Key(30, "on SIGTERM, requests in flight are cut after this long"),
+        "stop_grace_seconds": Key(30.0, "on SIGTERM, requests in flight are cut after this long"),
     },
     "notices": {
         "reply_instructions": Key(

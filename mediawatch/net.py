@@ -171,6 +171,7 @@ class Fetcher:
         self.allowed_networks = tuple(http.allowed_private_networks)
         self.fetch_deadline = float(http.fetch_deadline_seconds)
         self.cancelled = threading.Event()
+        self._active: set = set()  # attempts in flight (cut by ``cancel``)
         self.user_agent = http.user_agent
         self.headers = dict(requests.utils.default_headers(), **{
             "User-Agent": self.user_agent, "Accept-Language": "zh-CN,zh;q=0.9"})
@@ -223,8 +224,17 @@ class Fetcher:
         guard.check_host(host, port, allow_private=self.allow_private, allowed=self.allowed_networks)
 
     def cancel(self) -> None:
-        """A stopping run: every fetch from now on returns ``cancelled`` without a request."""
+        """A stopping run: requests in flight are cut, and every later fetch returns ``cancelled``
+        without a request."""
         self.cancelled.set()
+        with self._lock:
+            active = list(self._active)
+        for watch in active:
+            watch.expire()
+
+    def _untrack(self, watch) -> None:
+        with self._lock:
+            self._active.discard(watch)
 
     # --- the one entry point ----------------------------------------------------------------
 
@@ -262,6 +272,9 @@ class Fetcher:
                         max(0.05, min(wait_limit, fetch_deadline - clock.monotonic())),
                         allow_private=self.allow_private, allowed=self.allowed_networks))
                     with self._lock:
+                        self._active.add(watch)
+                    stack.callback(self._untrack, watch)
+                    with self._lock:
                         self.requests_made += 1
                     deadline = watch.deadline
                     prepared = _prepare(method, current, {**self.headers, **(headers or {})}, data, jar)
@@ -294,6 +307,8 @@ class Fetcher:
                         raise AttemptTimeout("the response took longer than the timeout")
             except Exception as exc:  # noqa: BLE001 - every failure becomes an error kind
                 kind = "timeout" if watch is not None and watch.expired else classify(exc)
+                if self.cancelled.is_set():
+                    kind, exc = "cancelled", AttemptTimeout("cut: the run is stopping")
                 if kind == "timeout" and watch is not None and watch.expired:
                     exc = AttemptTimeout(f"no complete answer within {wait_limit:g} s (connect, headers and body)")
                 if response is not None:

@@ -116,12 +116,16 @@ def _outcome(spec: AccountSpec, observations: list[Observation]) -> tuple[str, s
 
 class Runner:
     def __init__(self, app: App, *, stop: threading.Event | None = None, progress: Progress | None = None,
-                 fetcher=None, spread_seconds: float = 0.0):
+                 fetcher=None, spread_seconds: float = 0.0, wait: float = 0.0):
         self.app = app
         self.spread_seconds = spread_seconds
         self.config = app.config
         self.store = app.store
-        self.stop = stop or threading.Event()
+        # the run's own stop: set by the caller's (SIGTERM), or by the run budget; it never sets the caller's
+        self.outer_stop = stop or threading.Event()
+        self.stop = threading.Event()
+        self.stop_reason = ""
+        self.wait = wait
         self.progress = progress or (lambda phase, done, total: None)
         self._fetcher = fetcher
 
@@ -245,9 +249,12 @@ class Runner:
                     timeout = flush_in if timeout is None else min(timeout, flush_in)
                 finished, _ = wait(list(in_flight), timeout=timeout, return_when=FIRST_COMPLETED)
                 for future in finished:
+                    spec, observations = in_flight.pop(future), future.result()
+                    if self._cut(observations):
+                        continue  # cut by a stop: not stored, checked again when the run is resumed
                     if not held:
                         held_since = clock.monotonic()
-                    held.append((in_flight.pop(future), future.result()))
+                    held.append((spec, observations))
                 if held and (len(held) >= STORE_BATCH or not in_flight
                              or clock.monotonic() >= held_since + STORE_EVERY_SECONDS):
                     self._store_observations(run_id, held, as_of)
@@ -259,6 +266,12 @@ class Runner:
             done += len(held)
             self.progress("check", done, total)
         return done
+
+    def _cut(self, observations: list[Observation]) -> bool:
+        """True for an account whose requests a stopping run cut (its observations say nothing)."""
+        fetcher = self._fetcher
+        return bool(fetcher is not None and getattr(fetcher, "cancelled", None) is not None
+                    and fetcher.cancelled.is_set())
 
     def _specs(self, pks: list[int], chunk: int = 200) -> Iterator[AccountSpec]:
         """Accounts as checkers see them, loaded a chunk at a time (memory stays bounded)."""
@@ -366,6 +379,46 @@ class Runner:
     # --- the whole run ----------------------------------------------------------------------
 
     def run(self, *, platform: str | None = None, account_ids: Iterable[str] = ()) -> RunReport:
+        """The run, under the check claim (one check at a time), the run budget and the stop."""
+        from mediawatch.schedule.claim import RunClaim
+
+        claim = RunClaim(self.store)
+        claim.acquire(self.wait, self.outer_stop)
+        watcher = threading.Thread(target=self._watch, name="run-budget", daemon=True)
+        finished = threading.Event()
+        self._finished = finished
+        watcher.start()
+        try:
+            return self._run(platform=platform, account_ids=account_ids)
+        finally:
+            finished.set()
+            claim.release()
+
+    def _watch(self) -> None:
+        """Sets the run's stop on the caller's stop or when ``schedule.run_budget_minutes`` is spent;
+        ``schedule.stop_grace_seconds`` later, cuts the requests still in flight."""
+        schedule = self.config.schedule
+        budget_end = clock.monotonic() + float(schedule.run_budget_minutes) * 60
+        while not self._finished.is_set():
+            if self.outer_stop.is_set():
+                self.stop_reason = "stopped (signal)"
+                break
+            if clock.monotonic() >= budget_end:
+                self.stop_reason = f"the run budget ({schedule.run_budget_minutes} min) was spent"
+                log.error("check run: %s; stopping", self.stop_reason)
+                break
+            self._finished.wait(0.2)
+        else:
+            return
+        self.stop.set()
+        if self._finished.wait(float(schedule.stop_grace_seconds)):
+            return
+        fetcher = self._fetcher
+        if fetcher is not None and hasattr(fetcher, "cancel"):
+            log.warning("check run: requests still in flight after %s s; cutting them", schedule.stop_grace_seconds)
+            fetcher.cancel()
+
+    def _run(self, *, platform: str | None = None, account_ids: Iterable[str] = ()) -> RunReport:
         as_of = clock.now()
         account_ids = list(account_ids)
         with self.store.session() as session:
@@ -407,7 +460,8 @@ class Runner:
 
     def _interrupted(self, run_id: int, report: RunReport) -> RunReport:
         report.status = "interrupted"
-        report.message = "stopped before the end; run `mediawatch check` again with the same --now to finish"
+        report.message = ((self.stop_reason + ": ") if self.stop_reason else "") + \
+            "stopped before the end; run `mediawatch check` again with the same --now to finish"
         self._finish(run_id, "interrupted", report.message, {})
         self._count(run_id, report)
         return report
@@ -450,6 +504,7 @@ class _EvaluationChunk:
 
 def run_check(app: App, *, platform: str | None = None, account_ids: Iterable[str] = (),
               stop: threading.Event | None = None, progress: Progress | None = None, fetcher=None,
-              spread_seconds: float = 0.0) -> RunReport:
-    return Runner(app, stop=stop, progress=progress, fetcher=fetcher, spread_seconds=spread_seconds).run(
-        platform=platform, account_ids=account_ids)
+              spread_seconds: float = 0.0, wait: float = 0.0) -> RunReport:
+    """One check run; ``wait``: seconds to wait for another running check (else ``AlreadyRunning``)."""
+    return Runner(app, stop=stop, progress=progress, fetcher=fetcher, spread_seconds=spread_seconds,
+                  wait=wait).run(platform=platform, account_ids=account_ids)

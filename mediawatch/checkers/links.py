@@ -46,7 +46,7 @@ from mediawatch.net import url_cache
 
 # error kinds that do not depend on the request method: no GET to confirm them
 FINAL_ERRORS = frozenset({"dns", "refused", "tls", "invalid_url", "private_address"})
-SKIPPED_ERRORS = frozenset({"private_address"})
+SKIPPED_ERRORS = frozenset({"private_address", "cancelled"})  # cancelled: cut by a stopping run, says nothing
 # links whose target is a document, not a page: checked, never crawled, never downloaded
 ATTACHMENT_EXTENSIONS = frozenset(
     "pdf doc docx xls xlsx ppt pptx wps et dps ofd txt rtf csv zip rar 7z gz tar bz2 xz iso exe msi apk dmg "

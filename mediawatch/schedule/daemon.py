@@ -96,7 +96,8 @@ def _stop() -> threading.Event:
 def job_daily_check() -> None:
     started = clock.monotonic()
     spread = _app().config.schedule.spread_minutes * 60
-    report = run_cycle(_app(), stop=_stop(), probe=False, bulletin=False, spread_seconds=spread)
+    report = run_cycle(_app(), stop=_stop(), probe=False, bulletin=False, spread_seconds=spread,
+                       check_wait=_claim_wait())
     log.info("daily check done in %.0f s: %s", clock.monotonic() - started, "; ".join(report.lines()))
     if report.check is not None:
         schedule_retry([f["account_id"] for f in report.check.failures], attempt=1)
@@ -118,9 +119,14 @@ def schedule_retry(account_ids: list[str], attempt: int) -> None:
 def job_retry(account_ids: list[str], attempt: int) -> None:
     from mediawatch.runner import run_check
 
-    report = run_check(_app(), account_ids=account_ids, stop=_stop())
+    report = run_check(_app(), account_ids=account_ids, stop=_stop(), wait=_claim_wait())
     log.info("retry %d: %s", attempt, report.summary())
     schedule_retry([f["account_id"] for f in report.failures], attempt + 1)
+
+
+def _claim_wait() -> float:
+    """A job finding another check running (a person's, or a retry) waits for it, at most a run budget."""
+    return float(_app().config.schedule.run_budget_minutes) * 60
 
 
 def job_probe() -> None:
