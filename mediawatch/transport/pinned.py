@@ -75,27 +75,41 @@ class _Socket:
 
 
 class _Watchdog:
-    """One thread for the process: expires attempts whose deadline has passed."""
+    """One thread for the process while attempts are in flight: expires those whose deadline has
+    passed, and ends when none is left (no thread lingers after a run)."""
 
     def __init__(self) -> None:
         self._heap: list[tuple[float, int, Attempt]] = []
         self._counter = itertools.count()
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
+        self._pending = 0
 
     def add(self, item: Attempt) -> None:
         with self._cond:
             heapq.heappush(self._heap, (item.deadline, next(self._counter), item))
-            if self._thread is None or not self._thread.is_alive():
+            self._pending += 1
+            if self._thread is None:
                 self._thread = threading.Thread(target=self._loop, name="request-deadlines", daemon=True)
                 self._thread.start()
             self._cond.notify()
 
+    def done(self, item: Attempt) -> None:
+        with self._cond:
+            item.finished = True  # type: ignore[attr-defined]
+            self._pending -= 1
+            if self._pending == 0:
+                self._heap.clear()
+                self._cond.notify()
+
     def _loop(self) -> None:
         while True:
             with self._cond:
-                while not self._heap:
-                    self._cond.wait()
+                while self._heap and getattr(self._heap[0][2], "finished", False):
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._thread = None
+                    return
                 deadline, _, item = self._heap[0]
                 wait = deadline - clock.monotonic()
                 if wait > 0:
@@ -120,7 +134,7 @@ def attempt(timeout: float, *, allow_private: bool, allowed: tuple[str, ...] = (
     try:
         yield current
     finally:
-        current.finished = True  # type: ignore[attr-defined]
+        _watchdog.done(current)
         _local.attempt = previous
 
 
