@@ -124,7 +124,7 @@ class Runner:
         # the run's own stop: set by the caller's (SIGTERM), or by the run budget; it never sets the caller's
         self.outer_stop = stop or threading.Event()
         self.stop = threading.Event()
-        self.stop_reason = ""
+        self._stopping = None
         self.wait = wait
         self.progress = progress or (lambda phase, done, total: None)
         self._fetcher = fetcher
@@ -380,43 +380,17 @@ class Runner:
 
     def run(self, *, platform: str | None = None, account_ids: Iterable[str] = ()) -> RunReport:
         """The run, under the check claim (one check at a time), the run budget and the stop."""
+        from mediawatch.schedule.budget import RunStop
         from mediawatch.schedule.claim import RunClaim
 
         claim = RunClaim(self.store)
         claim.acquire(self.wait, self.outer_stop)
-        watcher = threading.Thread(target=self._watch, name="run-budget", daemon=True)
-        finished = threading.Event()
-        self._finished = finished
-        watcher.start()
         try:
-            return self._run(platform=platform, account_ids=account_ids)
+            with RunStop(self.config, self.outer_stop, lambda: self._fetcher) as stop:
+                self.stop, self._stopping = stop.event, stop
+                return self._run(platform=platform, account_ids=account_ids)
         finally:
-            finished.set()
             claim.release()
-
-    def _watch(self) -> None:
-        """Sets the run's stop on the caller's stop or when ``schedule.run_budget_minutes`` is spent;
-        ``schedule.stop_grace_seconds`` later, cuts the requests still in flight."""
-        schedule = self.config.schedule
-        budget_end = clock.monotonic() + float(schedule.run_budget_minutes) * 60
-        while not self._finished.is_set():
-            if self.outer_stop.is_set():
-                self.stop_reason = "stopped (signal)"
-                break
-            if clock.monotonic() >= budget_end:
-                self.stop_reason = f"the run budget ({schedule.run_budget_minutes} min) was spent"
-                log.error("check run: %s; stopping", self.stop_reason)
-                break
-            self._finished.wait(0.2)
-        else:
-            return
-        self.stop.set()
-        if self._finished.wait(float(schedule.stop_grace_seconds)):
-            return
-        fetcher = self._fetcher
-        if fetcher is not None and hasattr(fetcher, "cancel"):
-            log.warning("check run: requests still in flight after %s s; cutting them", schedule.stop_grace_seconds)
-            fetcher.cancel()
 
     def _run(self, *, platform: str | None = None, account_ids: Iterable[str] = ()) -> RunReport:
         as_of = clock.now()
@@ -460,7 +434,8 @@ class Runner:
 
     def _interrupted(self, run_id: int, report: RunReport) -> RunReport:
         report.status = "interrupted"
-        report.message = ((self.stop_reason + ": ") if self.stop_reason else "") + \
+        reason = self._stopping.reason if self._stopping is not None else ""
+        report.message = ((reason + ": ") if reason else "") + \
             "stopped before the end; run `mediawatch check` again with the same --now to finish"
         self._finish(run_id, "interrupted", report.message, {})
         self._count(run_id, report)
