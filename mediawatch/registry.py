@@ -108,6 +108,9 @@ def validate_accounts(table: CsvTable) -> list[str]:
         for column in ("url", "feed_url"):
             if v.get(column) and (problem := url_problem(v[column])):
                 p(column, f"{v[column]!r} {problem}")
+        # source_url may be a file; when it is a URL, the same rules
+        if v.get("source_url", "").lower().startswith(("http:", "https:")) and (problem := url_problem(v["source_url"])):
+            p("source_url", f"{v['source_url']!r} {problem}")
         source = (v.get("source") or "auto").lower()
         if platform and source not in SOURCES[platform]:
             p("source", f"unknown source {v['source']!r} for {platform} (expected {', '.join(SOURCES[platform])})")

@@ -244,3 +244,12 @@ def test_links_per_page_are_capped_and_the_cap_reported(server):
     assert links_obs.data["links_checked"] == 50
     assert links_obs.data["links_capped"] == {"limit": 50, "pages": [server.url("/")]}
     assert sum(1 for r in server.requests if r.path.startswith("/p/")) <= 50
+
+
+def test_a_source_url_with_a_backslash_is_refused_at_import(cli):
+    accounts = cli.home / "accounts.csv"
+    accounts.write_text("account_id,platform,name,owner_unit,source,source_url\n"
+                        'wx,wechat,XX发布,区委宣传部,wechat_json,"http://127.0.0.2:8080\\@mp.example.com/list"\n',
+                        encoding="utf-8")
+    result = cli("accounts", "import", str(accounts), expect=2)
+    assert f"{accounts}:2: source_url:" in result.stderr
