@@ -253,3 +253,12 @@ def test_a_source_url_with_a_backslash_is_refused_at_import(cli):
                         encoding="utf-8")
     result = cli("accounts", "import", str(accounts), expect=2)
     assert f"{accounts}:2: source_url:" in result.stderr
+
+
+def test_a_registered_url_already_in_the_database_cannot_reach_an_internal_address(internal):
+    config = _guarded()
+    url = f"http://127.0.0.2:{internal.port}\\@example.com/latest/meta-data/"  # stored before imports refused it
+    observations, _ = _bounded(lambda: WebsiteChecker().check(
+        _site(url), CheckContext(config=config, now=NOW, fetcher=Fetcher(config))))
+    assert internal.requests == [] and not observations[0].ok
+    assert observations[0].error_kind == "private_address" and observations[0].data.get("title") is None
