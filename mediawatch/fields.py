@@ -34,9 +34,9 @@ def text_problems(values: dict[str, str], limits: dict[str, int], *,
         if not value:
             continue
         if CONTROL.search(value) or (column not in multiline and LINE_BREAK.search(value)):
-            found.append((column, f"{value[:40]!r}… contains a line break or control character "
-                                  "(Alt+Enter in Excel?); remove it" if len(value) > 40 else
-                                  f"{value!r} contains a line break or control character (Alt+Enter in Excel?); remove it"))
+            shown = repr(value[:40]) + ("…" if len(value) > 40 else "")
+            found.append((column, f"{shown} contains a line break or control character (Alt+Enter in Excel?); "
+                                  "remove it"))
         limit = limits.get(column)
         if limit is not None and len(value) > limit:
             found.append((column, f"{len(value)} characters; at most {limit}"))
