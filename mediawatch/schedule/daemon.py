@@ -3,7 +3,10 @@
 Jobs: the daily check (then notices), availability probes ``schedule.probes_per_day`` times a day,
 and the previous month's bulletin on ``schedule.bulletin_day``. Missed runs are coalesced and run
 once at start (a missed bulletin included); one instance of each job at a time. A second daemon
-on the same database refuses to start. SIGTERM lets the account in hand finish and commit.
+on the same database refuses to start. SIGTERM lets the account in hand finish and commit; requests
+still in flight ``schedule.stop_grace_seconds`` later are cut, so the daemon stops in a bounded time.
+Every check (the daily one, retries, a person's ``mediawatch check``) takes the run claim first
+(``schedule/claim.py``): the jobs wait for one another instead of running twice at once.
 """
 
 from __future__ import annotations
