@@ -7,6 +7,7 @@ HTTP core behind them. The raw-socket servers are in tests/hostile_servers.py.
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -262,3 +263,45 @@ def test_a_registered_url_already_in_the_database_cannot_reach_an_internal_addre
         _site(url), CheckContext(config=config, now=NOW, fetcher=Fetcher(config))))
     assert internal.requests == [] and not observations[0].ok
     assert observations[0].error_kind == "private_address" and observations[0].data.get("title") is None
+
+
+# --- DNS rebinding ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def rebinding(monkeypatch, internal):
+    """A name whose answers change between lookups, as a rebinding DNS server gives them: first the
+    allowed 127.0.0.1, then the internal 127.0.0.2 (same port on both). The resolver is the only
+    thing simulated: both servers are real."""
+    public = None
+    for _ in range(20):
+        try:
+            public = LocalServer(host="127.0.0.1", port=internal.port).start()
+            break
+        except OSError:
+            continue
+    if public is None:
+        pytest.skip("the internal server's port is taken on 127.0.0.1")
+    public.route("/", Reply(body="<html><head><title>首页_XX区</title></head><body></body></html>"))
+    real = socket.getaddrinfo
+    answers = {"n": 0}
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host == "rebind.example.gov.cn":
+            answers["n"] += 1
+            host = "127.0.0.1" if answers["n"] % 2 else "127.0.0.2"
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    yield f"http://rebind.example.gov.cn:{internal.port}/"
+    public.stop()
+
+
+def test_the_connection_goes_to_the_address_judged(internal, rebinding):
+    config = _guarded()
+    for _ in range(3):
+        observations, _ = _bounded(lambda: WebsiteChecker().check(
+            _site(rebinding), CheckContext(config=config, now=NOW, fetcher=Fetcher(config))))
+        assert internal.requests == [], "a second lookup reached the internal address"
+        homepage = observations[0]
+        assert homepage.error_kind in (None, "private_address")
+        assert homepage.data.get("title") in (None, "首页_XX区")
