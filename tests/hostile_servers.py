@@ -93,13 +93,20 @@ class _RawBase:
 
 
 class SlowHeaderServer(_RawBase):
-    """Status line and headers one byte every ``interval`` seconds, never finishing."""
+    """Status line and headers one byte every ``interval`` seconds, never finishing; the paths in
+    ``fast`` are answered at once with the bytes given (a home page linking to a slow inner page)."""
 
-    def __init__(self, host: str = "127.0.0.1", interval: float = 2.0):
+    def __init__(self, host: str = "127.0.0.1", interval: float = 2.0, fast: dict[str, bytes] | None = None):
         super().__init__(host)
         self.interval = interval
+        self.fast = fast or {}
 
     def serve(self, conn: socket.socket, request: bytes) -> None:
+        parts = request.split(b" ", 2)
+        path = parts[1].decode("latin-1") if len(parts) > 2 else "/"
+        if path in self.fast:
+            conn.sendall(self.fast[path])
+            return
         header = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Slow: " + b"a" * 1_000_000
         for i in range(len(header)):
             if self._stop.wait(self.interval if i else 0):

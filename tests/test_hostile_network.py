@@ -86,6 +86,18 @@ def test_a_slow_external_link_on_a_page_is_cut_at_the_deadline(server):
     assert links.data["broken"][0]["error_kind"] == "timeout" and elapsed < 12
 
 
+def test_a_slow_inner_page_of_the_crawl_is_cut_at_the_deadline():
+    home_page = page('<html><head><title>首页</title></head><body><a href="/inner.html">内页</a></body></html>')
+    with SlowHeaderServer(interval=0.5, fast={"/": home_page}) as site:
+        config = _config()
+        observations, elapsed = _bounded(lambda: WebsiteChecker().check(
+            _site(site.url("/")), CheckContext(config=config, now=NOW, fetcher=Fetcher(config))))
+    by_kind = {o.kind: o for o in observations}
+    assert by_kind["homepage"].ok and by_kind["homepage"].data["title"] == "首页"
+    assert [b["url"] for b in by_kind["links"].data["broken"]] == [site.url("/inner.html")]
+    assert by_kind["links"].data["broken"][0]["error_kind"] == "timeout" and elapsed < 12
+
+
 def test_the_link_checker_itself_is_bounded():
     with SlowHeaderServer(interval=0.5) as slow:
         config = _config(retries=0)
@@ -110,7 +122,7 @@ def test_a_slow_link_in_a_post_is_cut_at_the_deadline(home, server):
 
 
 def test_check_from_the_cli_finishes_and_closes_the_run(tmp_path):
-    with SlowHeaderServer(interval=1.0) as slow:
+    with SlowHeaderServer(interval=0.5) as slow:
         home = tmp_path / "home"
         home.mkdir()
         (home / "mediawatch.toml").write_text(
