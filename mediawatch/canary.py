@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from mediawatch.config import Config
+
+# second-level labels under which the registrable domain has three labels (xx.gov.cn, xx.com.cn)
+SECOND_LEVEL = frozenset({"gov", "com", "edu", "org", "net", "ac", "mil"})
 
 
 @dataclass
@@ -29,3 +34,38 @@ def check_canary(config: Config, fetcher) -> CanaryResult:
             failures.append({"url": url, "error_kind": result.error_kind or f"http_{result.status}",
                              "error": result.error})
     return CanaryResult(ok=not failures, checked=len(urls), failures=failures)
+
+
+def registrable(host: str) -> str:
+    """The domain a host belongs to (``www.ouhai.gov.cn`` -> ``ouhai.gov.cn``): failures on many
+    hosts of one domain are that domain's trouble, failures across many domains are ours."""
+    labels = host.lower().rstrip(".").split(".")
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in SECOND_LEVEL:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+def _resolves(host: str) -> bool:
+    try:
+        return bool(socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM))
+    except (OSError, UnicodeError):
+        return False
+
+
+def dns_outage(config: Config, failed_urls: list[str]) -> tuple[bool, str]:
+    """(degraded, message) for a run whose links failed name resolution on ``failed_urls``.
+
+    Failures spanning at least ``canary.dns_failure_domains`` unrelated domains make us ask our
+    resolver for the ``canary.dns_hosts``: when none of them resolves either (or the list is
+    empty), it is our DNS that failed, not theirs, and the run is degraded."""
+    domains = {registrable(urlsplit(url).hostname or "") for url in failed_urls}
+    domains.discard("")
+    if len(domains) < int(config.canary.dns_failure_domains):
+        return False, ""
+    names = list(config.canary.dns_hosts)
+    if any(_resolves(name) for name in names):
+        return False, ""
+    checked = f"; the reference names {', '.join(names)} do not resolve either" if names else ""
+    return True, (f"DEGRADED: name resolution failed for links on {len(domains)} unrelated domains{checked}: "
+                  "our own DNS is suspect. No warning was opened or resolved. Run `mediawatch check` again with "
+                  "the same --now once name resolution works.")

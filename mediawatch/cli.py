@@ -23,9 +23,13 @@ def _parse_now(_ctx, _param, value):
     if value is None:
         return None
     try:
-        return clock.parse_datetime(value)
+        parsed = clock.parse_datetime(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not an ISO 8601 date/time (e.g. 2026-11-23T09:00+08:00)")
+    if parsed.year not in clock.VALID_YEARS or clock.local(parsed).year not in clock.VALID_YEARS:
+        raise click.BadParameter(f"{value!r} is outside the years mediawatch handles "
+                                 f"({clock.VALID_YEARS.start}-{clock.VALID_YEARS.stop - 1})")
+    return parsed
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -89,7 +93,7 @@ def accounts_import(app: App, file: Path, columns_file: Path | None) -> None:
     from mediawatch.registry import import_registry
 
     app.config
-    result = import_registry(app.store, file, columns_file)
+    result = import_registry(app.store, file, columns_file, max_rows=int(app.config.imports.max_rows))
     click.echo(f"{file}: {result.created} new, {result.updated} updated, {result.unchanged} unchanged, "
                f"{result.deactivated} marked inactive" + (f"; {result.columns} columns" if columns_file else ""))
     for message in result.messages:  # issue 16: findings (one account per platform), never errors
@@ -192,15 +196,18 @@ def probe(app: App) -> None:
 @click.option("--platform", type=click.Choice(["website", "weibo", "wechat", "toutiao", "douyin", "kuaishou", "channels",
                                                "xiaohongshu", "bilibili", "other"]), help="Only this platform.")
 @click.option("--account", "account_ids", multiple=True, help="Only this account (repeatable).")
+@click.option("--wait", "wait", type=click.FloatRange(min=0), default=0.0,
+              help="Seconds to wait for a check already running on this database (default: do not wait).")
 @pass_app
-def check(app: App, platform: str | None, account_ids: tuple[str, ...]) -> None:
+def check(app: App, platform: str | None, account_ids: tuple[str, ...], wait: float) -> None:
     """Check now: store observations, open/update/resolve warnings."""
     from mediawatch.progress import progress_bar
     from mediawatch.runner import run_check
     from mediawatch.signals import stop_on_sigterm
 
     with stop_on_sigterm() as stop, progress_bar() as progress:
-        report = run_check(app, platform=platform, account_ids=account_ids, stop=stop, progress=progress)
+        report = run_check(app, platform=platform, account_ids=account_ids, stop=stop, progress=progress,
+                           wait=wait)
     click.echo(report.summary())
     for failure in report.failures[:50]:
         click.echo(f"  check_failed {failure['account_id']}: {failure['reason']}")

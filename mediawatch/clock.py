@@ -16,6 +16,9 @@ UTC = timezone.utc
 _fixed: datetime | None = None
 
 
+VALID_YEARS = range(2000, 2100)  # --now and --month outside these are input errors, not dates to compute with
+
+
 def parse_datetime(text: str, *, default_tz=SHANGHAI) -> datetime:
     """Parse ISO 8601 (a bare date is midnight); a value without offset is read in ``default_tz``."""
     text = text.strip()
@@ -53,6 +56,10 @@ def wall_time() -> float:
     system checks against its own clock (the IM platforms' signature timestamps), never a point
     in mediawatch's own records."""
     return _time.time()
+def wall() -> datetime:
+    """The machine's real time even when ``--now`` fixes the clock: only for what processes tell
+    each other (lock heartbeats), never for what a check sees or records as its time."""
+    return datetime.now(UTC)
 
 
 def monotonic() -> float:

@@ -7,7 +7,10 @@ name the key (exit 2). Thresholds live here and nowhere else.
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import math
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +78,8 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "max_retry_after_seconds": Key(30.0, "429/503 Retry-After waits up to this long are waited and retried; longer: reported as throttled"),
         "account_workers": Key(8, "accounts checked in parallel (each still bound by per-host limits)"),
         "allow_private_addresses": Key(False, "true lets checks reach loopback/private hosts (tests, demo, intranet sites)"),
+        "allowed_private_networks": Key([], "networks reachable although not public, e.g. [\"10.8.0.0/16\"] for intranet sites"),
+        "fetch_deadline_seconds": Key(60.0, "one fetch with all its redirects, retries and waits ends within this (wall clock)"),
         "user_agent": Key(f"mediawatch/{__version__} (+office contact)", "names the tool and the office to site owners"),
         "ca_file": Key("", "a PEM bundle of trusted CA certificates used instead of the default ones (intranet CAs, "
                            "tests); the certificate check of site_profile trusts it too"),
@@ -88,6 +93,8 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "way_in_max_hops": Key(3, "a home page that is only a way in (redirect, frames, 引导页) is followed this many steps, inside its registered domain"),
         "script_sources_max": Key(2, "JS/JSON sources read for a list written by script"),
         "column_fallback_pages": Key(6, "19号: a home page with no dated entry is judged by the columns it links to; this many are read"),
+        "max_links_per_page": Key(5_000, "links read from one page at most (a portal home page has a few hundred); "
+                                  "the rest are not checked and the page is listed as capped"),
     },
     "rules": {
         "new_media_max_silence_days": Key(14, "19号: 新媒体 监测时间点前2周内无更新 (veto)"),
@@ -139,6 +146,11 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "urls": Key([], "reference URLs that must load for a run to count"),
         "max_network_failure_ratio": Key(0.5, "a run whose checks fail at the network level above this share is degraded"),
         "min_checks": Key(4, "the ratio above is judged only from this many checks on"),
+        "dns_failure_domains": Key(10, "links failing name resolution on this many unrelated domains in one run: "
+                                   "our resolver is asked for dns_hosts"),
+        "dns_hosts": Key(["www.gov.cn", "www.baidu.com", "www.qq.com"],
+                         "public names our resolver must know; none resolving (with the failures above) makes the "
+                         "run degraded. Set names the office's network reaches; [] judges on the failures alone"),
     },
     "typos": {
         "use_default_dictionary": Key(True, "the shipped dictionary of severe errors (state's name, political formulas)"),
@@ -177,6 +189,9 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "bulletin_day": Key(1, "day of the month the previous month's bulletin is written"),
         "retry_attempts": Key(4, "check_failed accounts (blocked, network) are checked again this many times a day"),
         "retry_first_minutes": Key(30, "first retry after this many minutes; the wait doubles each time"),
+        "run_budget_minutes": Key(600.0, "a check run stops (interrupted, resumed next time) after this long, so a "
+                                  "stuck run never blocks the next day's"),
+        "stop_grace_seconds": Key(30.0, "on SIGTERM, requests in flight are cut after this long"),
     },
     "notices": {
         "reply_instructions": Key(
@@ -233,6 +248,10 @@ DEFAULTS: dict[str, dict[str, Key]] = {
                       "privacy_leak", "hidden_links", "tamper_suspected"],
                      "website rules whose warnings get a screenshot (19号 veto and safety rules; not 'unavailable': "
                      "a page that does not load only costs the timeout)"),
+    },
+    "imports": {
+        "max_rows": Key(20_000, "rows in one imported CSV at most (a county registers hundreds of accounts); "
+                        "a bigger file is refused while it is read, never loaded whole"),
     },
     "smtp": {
         "host": Key("", "SMTP server; empty: notices are written to files only"),
@@ -430,10 +449,76 @@ def _check_values(values: dict[str, dict[str, Any]], source: str) -> list[str]:
             if platform not in PLATFORMS:
                 problems.append(f"{source}: rules.platforms.{rule}: unknown platform {platform!r}")
     problems.extend(_check_robots(values["channels"]["robots"], source))  # issue 17: IM robots
-    for section, key in (("http", "timeout_seconds"), ("http", "per_host_concurrency"), ("crawl", "link_workers"),
-                         ("closure", "window_days"), ("rules", "unavailable_window_days")):
-        if values[section][key] <= 0:
-            problems.append(f"{source}: {section}.{key}: must be greater than 0")
+    problems.extend(_check_numbers(values, source))  # > 0 for timeouts, workers, windows; no NaN or negatives
+    return problems
+
+
+# numbers that must be above zero (the rest must be zero or more); (low, high) ranges, both included
+POSITIVE = {
+    "http": ("timeout_seconds", "per_host_concurrency", "max_response_bytes", "account_workers",
+             "fetch_deadline_seconds"),
+    "crawl": ("link_workers", "max_page_bytes", "max_links_per_page"),
+    "rules": ("new_media_max_silence_days", "homepage_max_silence_days", "column_max_silence_days",
+              "unavailable_window_days", "unavailable_min_probes"),
+    "warnings": ("deadline_days",),
+    "closure": ("window_days",),
+    "canary": ("min_checks",),
+    "typos": ("max_hits_per_page",),
+    "weibo": ("lookback_days", "concurrency", "max_pages"),
+    "wechat": ("max_articles_per_account", "lookback_days", "concurrency"),
+    "schedule": ("probes_per_day", "retry_first_minutes", "run_budget_minutes", "stop_grace_seconds"),
+    "bulletin": ("rectify_days",),
+    "smtp": ("port", "timeout_seconds"),
+    "imports": ("max_rows",),
+}
+RANGES = {
+    ("rules", "unavailable_failure_ratio"): (0, 1),
+    ("canary", "max_network_failure_ratio"): (0, 1),
+    ("canary", "dns_failure_domains"): (2, 1_000_000),
+    ("schedule", "probes_per_day"): (1, 1440),
+    ("schedule", "bulletin_day"): (1, 28),
+    ("smtp", "port"): (1, 65535),
+}
+DAILY_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def _numbers(value: Any, name: str):
+    if isinstance(value, bool):
+        return
+    if isinstance(value, (int, float)):
+        yield name, value
+    elif isinstance(value, dict):
+        for sub, inner in value.items():
+            yield from _numbers(inner, f"{name}.{sub}")
+
+
+def _check_numbers(values: dict[str, dict[str, Any]], source: str) -> list[str]:
+    """No NaN, no infinity, no negative number anywhere; zero only where it means something;
+    ranges; the daily time as HH:MM. A bad value is named here, not met as a crash later."""
+    problems = []
+    for section, keys in values.items():
+        for key, value in keys.items():
+            for name, number in _numbers(value, f"{section}.{key}"):
+                if isinstance(number, float) and not math.isfinite(number):
+                    problems.append(f"{source}: {name}: must be a finite number, got {number!r}")
+                elif number < 0:
+                    problems.append(f"{source}: {name}: must not be negative, got {number!r}")
+                elif number == 0 and key in POSITIVE.get(section, ()):
+                    problems.append(f"{source}: {name}: must be greater than 0")
+                elif abs(number) > 1e12:
+                    problems.append(f"{source}: {name}: {number!r} is out of any sensible range")
+    for (section, key), (low, high) in RANGES.items():
+        number = values.get(section, {}).get(key)
+        if isinstance(number, (int, float)) and math.isfinite(number) and not low <= number <= high:
+            problems.append(f"{source}: {section}.{key}: must be between {low} and {high}, got {number!r}")
+    daily = values["schedule"]["daily_check_time"]
+    if not DAILY_TIME.match(daily):
+        problems.append(f"{source}: schedule.daily_check_time: {daily!r} is not a time of day as HH:MM (00:00-23:59)")
+    for network in values["http"]["allowed_private_networks"]:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except (TypeError, ValueError):
+            problems.append(f"{source}: http.allowed_private_networks: {network!r} is not a network (e.g. 10.8.0.0/16)")
     return problems
 
 

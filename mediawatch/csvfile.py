@@ -33,7 +33,12 @@ class CsvTable:
         return f"{self.path}:{line}: {column}: {reason}"
 
 
+MAX_ROWS = 20_000  # the default of config ``imports.max_rows``
+MAX_LINE_CHARS = 100_000  # one physical line of a registry is far shorter; longer: not our file
+
+
 def decode(path: Path) -> tuple[str, str]:
+    """The whole text of a small file (templates, dictionaries); CSV imports stream instead."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -46,11 +51,39 @@ def decode(path: Path) -> tuple[str, str]:
     raise ImportFileError([f"{path}:1: (file): neither UTF-8 nor GB18030/GBK text"])
 
 
-def read_table(path: Path, *, required: tuple[str, ...], optional: tuple[str, ...]) -> CsvTable:
-    """Read and check the header; raise ImportFileError for an empty file or bad columns."""
+def _lines(stream, path: Path, counter: list[int]):
+    """Physical lines, each read with a bounded buffer: a 100 MB line is refused, not loaded."""
+    while True:
+        line = stream.readline(MAX_LINE_CHARS + 1)
+        if not line:
+            return
+        counter[0] += 1
+        if len(line) > MAX_LINE_CHARS:
+            raise ImportFileError([f"{path}:{counter[0]}: (row): a line longer than {MAX_LINE_CHARS} characters"])
+        yield line
+
+
+def read_table(path: Path, *, required: tuple[str, ...], optional: tuple[str, ...],
+               max_rows: int = MAX_ROWS) -> CsvTable:
+    """Read and check the header; raise ImportFileError for an empty file or bad columns. The file
+    is streamed (UTF-8 first, GB18030 when it is not UTF-8) and refused past ``max_rows`` rows, so
+    memory stays bounded whatever the file's size."""
     path = Path(path)
-    text, encoding = decode(path)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    for encoding in ENCODINGS:
+        try:
+            with open(path, encoding=encoding, newline="") as stream:
+                return _read_rows(stream, path, encoding, required, optional, max_rows)
+        except UnicodeDecodeError:
+            continue
+        except OSError as exc:
+            raise ImportFileError([f"{path}:0: (file): cannot read: {exc.strerror or exc}"]) from None
+    raise ImportFileError([f"{path}:1: (file): neither UTF-8 nor GB18030/GBK text"])
+
+
+def _read_rows(stream, path: Path, encoding: str, required: tuple[str, ...], optional: tuple[str, ...],
+               max_rows: int) -> CsvTable:
+    counter = [0]
+    reader = csv.reader(_lines(stream, path, counter))
     header: list[str] | None = None
     rows: list[Row] = []
     problems: list[str] = []
@@ -68,6 +101,9 @@ def read_table(path: Path, *, required: tuple[str, ...], optional: tuple[str, ..
             if len(record) > len(header):
                 problems.append(f"{path}:{line}: (row): {len(record)} fields but the header has {len(header)}")
                 continue
+            if len(rows) >= max_rows:
+                raise ImportFileError([f"{path}:{line}: (file): more than {max_rows} rows; split the file, or "
+                                       "raise imports.max_rows in mediawatch.toml"])
             values = {name: (record[i].strip() if i < len(record) else "") for i, name in enumerate(header)}
             rows.append(Row(line, values))
     except csv.Error as exc:

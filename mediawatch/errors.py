@@ -29,9 +29,13 @@ class ConfigError(BadInput):
 class ImportFileError(BadInput):
     """Every problem found in an input file, each as ``FILE:LINE: column: reason``."""
 
+    LISTED = 200  # problems printed; the rest are counted (a huge bad file must not flood the terminal)
+
     def __init__(self, problems: list[str]):
         self.problems = problems
-        super().__init__("\n".join(problems))
+        shown = problems[:self.LISTED]
+        more = len(problems) - len(shown)
+        super().__init__("\n".join(shown + ([f"… and {more} more problems"] if more > 0 else [])))
 
 
 class StoreError(MediawatchError):

@@ -19,6 +19,7 @@ from mediawatch import clock
 from mediawatch.config import Config
 from mediawatch.csvfile import read_table
 from mediawatch.errors import ImportFileError
+from mediawatch.fields import column_limits, text_problems
 from mediawatch.store import Store
 from mediawatch.store.models import Account, Warning, WarningEvent
 
@@ -45,8 +46,11 @@ def parse_issued_at(text: str) -> datetime:
     return clock.parse_datetime(normal)
 
 
+LIMITS = column_limits(Warning, ("source", "external_id"))
+
+
 def import_external(store: Store, config: Config, path: Path, now: datetime) -> ExternalImportResult:
-    table = read_table(path, required=REQUIRED, optional=OPTIONAL)
+    table = read_table(path, required=REQUIRED, optional=OPTIONAL, max_rows=int(config.imports.max_rows))
     with store.session() as session:
         accounts = {a.account_id: a for a in session.scalars(select(Account))}
     problems: list[str] = []
@@ -55,6 +59,8 @@ def import_external(store: Store, config: Config, path: Path, now: datetime) -> 
     for row in table.rows:
         v = row.values
         p = lambda column, reason: problems.append(table.problem(row.line, column, reason))  # noqa: E731
+        for column, reason in text_problems(v, LIMITS, multiline=("reason",)):
+            p(column, reason)
         for column in REQUIRED:
             if not v.get(column):
                 p(column, "required, empty")

@@ -7,13 +7,18 @@
 - redirects followed by hand, up to ``http.max_redirects``, with loop detection (a cookie-setting
   redirect to the same URL, as anti-bot gateways do, may be revisited once) and the address guard
   at every hop;
-- no private, loopback, link-local or otherwise non-global address unless
-  ``http.allow_private_addresses`` (the hostname is resolved and every address checked);
+- every URL read by the WHATWG rules before anything else (``transport/guard.py``); no private,
+  loopback, link-local or otherwise non-global address unless ``http.allow_private_addresses``
+  or the address lies in ``http.allowed_private_networks``: judged on every hop, after DNS, and
+  the connection is made to the very address judged (``transport/pinned.py``: no DNS rebinding);
 - bodies streamed and cut at ``http.max_response_bytes`` (or ``max_bytes``; 0 reads none);
   ``body_types`` reads a body only for those content types (an attachment answering a page
   request is never downloaded);
-- ``timeout`` bounds the connection, each read, and the whole of one attempt (a page that drips
-  bytes slower than that is a timeout, as a person waiting for it would see it);
+- ``timeout`` is a wall-clock deadline for each attempt, connect, headers and body together (a
+  watchdog cuts the socket: a server dripping its headers one byte at a time is a timeout, as a
+  person waiting for it would see it); ``http.fetch_deadline_seconds`` bounds one fetch with all
+  its redirects, retries and waits; ``cancel()`` (a stopping run) makes every later fetch return
+  ``cancelled`` at once;
 - cookies: those a caller passes, plus those set during one fetch's own redirects (anti-bot
   gateways set one and redirect to the same URL); nothing carries over from one fetch to the next;
 - a failure is a ``FetchResult`` with ``error_kind`` (see checkers/base.py), never an exception.
@@ -21,16 +26,16 @@
 
 from __future__ import annotations
 
-import ipaddress
 import random
 import socket
 import ssl
 import threading
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from functools import lru_cache, wraps
 from typing import Any, Callable, Mapping
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -38,6 +43,8 @@ from requests.structures import CaseInsensitiveDict
 
 from mediawatch import clock
 from mediawatch.config import Config
+from mediawatch.transport import guard, pinned
+from mediawatch.transport.guard import AddressNotAllowed, UnsafeURL, is_public_address  # noqa: F401 - re-exported
 
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 RETRIED_ERRORS = ("timeout", "reset", "network", "dns")
@@ -105,10 +112,6 @@ class FetchResult:
         return json.loads(self.content.decode("utf-8-sig"))
 
 
-class AddressNotAllowed(Exception):
-    pass
-
-
 class AttemptTimeout(Exception):
     """The whole attempt (headers and body) took longer than the timeout."""
 
@@ -118,6 +121,8 @@ def classify(exc: BaseException) -> str:
     text = repr(exc)
     if isinstance(exc, AddressNotAllowed):
         return "private_address"
+    if isinstance(exc, UnsafeURL):
+        return "invalid_url"
     if isinstance(exc, AttemptTimeout):
         return "timeout"
     if isinstance(exc, requests.exceptions.SSLError) or isinstance(exc, ssl.SSLError):
@@ -163,6 +168,10 @@ class Fetcher:
         self.delay = float(http.per_host_delay_seconds)
         self.max_retry_after = float(http.max_retry_after_seconds)
         self.allow_private = http.allow_private_addresses if allow_private is None else allow_private
+        self.allowed_networks = tuple(http.allowed_private_networks)
+        self.fetch_deadline = float(http.fetch_deadline_seconds)
+        self.cancelled = threading.Event()
+        self._active: set = set()  # attempts in flight (cut by ``cancel``)
         self.user_agent = http.user_agent
         self.verify = http.ca_file or True  # issue 16: a PEM bundle used instead of the default CAs
         self.headers = dict(requests.utils.default_headers(), **{
@@ -172,7 +181,6 @@ class Fetcher:
         self._host_slots: dict[str, threading.BoundedSemaphore] = {}
         self._host_next: dict[str, float] = {}
         self._host_delay: dict[str, float] = {}
-        self._resolved: dict[str, bool] = {}
         self.requests_made = 0
 
     # --- plumbing ---------------------------------------------------------------------------
@@ -185,8 +193,8 @@ class Fetcher:
         retries it would handle are handled here."""
         adapter = getattr(self._local, "adapter", None)
         if adapter is None:
-            adapter = self._local.adapter = HTTPAdapter(pool_connections=64, pool_maxsize=max(8, self.per_host * 2),
-                                                        max_retries=0)
+            adapter = self._local.adapter = pinned.GuardedAdapter(
+                pool_connections=64, pool_maxsize=max(8, self.per_host * 2), max_retries=0)
         return adapter
 
     def set_host_delay(self, host: str, seconds: float) -> None:
@@ -212,17 +220,22 @@ class Fetcher:
         clock.sleep(start - clock.monotonic())
 
     def check_address(self, url: str) -> None:
-        if self.allow_private:
-            return
-        host = urlsplit(url).hostname or ""
+        """Raise ``UnsafeURL``/``AddressNotAllowed`` for a URL no check may fetch (resolves the host)."""
+        host, port = guard.host_and_port(guard.normalize(url))
+        guard.check_host(host, port, allow_private=self.allow_private, allowed=self.allowed_networks)
+
+    def cancel(self) -> None:
+        """A stopping run: requests in flight are cut, and every later fetch returns ``cancelled``
+        without a request."""
+        self.cancelled.set()
         with self._lock:
-            known = self._resolved.get(host)
-        if known is None:
-            known = is_public_host(host)
-            with self._lock:
-                self._resolved[host] = known
-        if not known:
-            raise AddressNotAllowed(f"{host} resolves to a private, loopback or link-local address")
+            active = list(self._active)
+        for watch in active:
+            watch.expire()
+
+    def _untrack(self, watch) -> None:
+        with self._lock:
+            self._active.discard(watch)
 
     # --- the one entry point ----------------------------------------------------------------
 
@@ -237,6 +250,7 @@ class Fetcher:
         tries = self.retries if retries is None else retries
         wait_limit = timeout or self.timeout
         started = clock.monotonic()
+        fetch_deadline = started + self.fetch_deadline
         current = url
         visits = {url: 1}
         attempt = 0
@@ -244,14 +258,26 @@ class Fetcher:
         while True:
             attempt += 1
             response = None
+            watch = None
             try:
-                self.check_address(current)
+                if self.cancelled.is_set():
+                    return self._fail(result, "cancelled", "the run is stopping", started, attempt)
+                if clock.monotonic() >= fetch_deadline:
+                    return self._fail(result, "timeout", f"no answer within {self.fetch_deadline:g} s "
+                                      "(retries and redirects included)", started, attempt)
+                current = guard.normalize(current)
                 host = urlsplit(current).netloc.lower()
-                with self._slot(host):
+                with self._slot(host), ExitStack() as stack:
                     self._wait_turn(host)
+                    watch = stack.enter_context(pinned.attempt(
+                        max(0.05, min(wait_limit, fetch_deadline - clock.monotonic())),
+                        allow_private=self.allow_private, allowed=self.allowed_networks))
+                    with self._lock:
+                        self._active.add(watch)
+                    stack.callback(self._untrack, watch)
                     with self._lock:
                         self.requests_made += 1
-                    deadline = clock.monotonic() + wait_limit
+                    deadline = watch.deadline
                     prepared = _prepare(method, current, {**self.headers, **(headers or {})}, data, jar)
                     response = self.adapter.send(prepared, stream=True, timeout=wait_limit, verify=self.verify)
                     if "set-cookie" in response.headers:  # kept for this fetch's redirects (anti-bot gates)
@@ -259,7 +285,7 @@ class Fetcher:
                         requests.cookies.extract_cookies_to_jar(jar, prepared, response.raw)
                     status = response.status_code
                     if follow_redirects and status in REDIRECT_STATUSES and response.headers.get("location"):
-                        target = _redirect_target(current, response.headers["location"])
+                        target = _redirect_target(current, response.headers["location"])  # UnsafeURL: invalid_url
                         sets_cookie = "set-cookie" in response.headers
                         response.close()
                         result.redirects.append(target)
@@ -278,11 +304,18 @@ class Fetcher:
                         continue
                     wanted = method != "HEAD" and limit != 0 and _wanted(response, body_types)
                     body, truncated = _read(response, limit if wanted else 0, deadline)
+                    if watch.expired:
+                        raise AttemptTimeout("the response took longer than the timeout")
             except Exception as exc:  # noqa: BLE001 - every failure becomes an error kind
-                kind = classify(exc)
+                kind = "timeout" if watch is not None and watch.expired else classify(exc)
+                if self.cancelled.is_set():
+                    kind, exc = "cancelled", AttemptTimeout("cut: the run is stopping")
+                if kind == "timeout" and watch is not None and watch.expired:
+                    exc = AttemptTimeout(f"no complete answer within {wait_limit:g} s (connect, headers and body)")
                 if response is not None:
                     response.close()
-                if kind in RETRIED_ERRORS and attempt <= tries:
+                if kind in RETRIED_ERRORS and attempt <= tries \
+                        and clock.monotonic() + self.backoff * (2 ** (attempt - 1)) < fetch_deadline:
                     clock.sleep(self.backoff * (2 ** (attempt - 1)))
                     continue
                 return self._fail(result, kind, f"{exc.__class__.__name__}: {_short(exc)}", started, attempt)
@@ -290,7 +323,7 @@ class Fetcher:
             result.content, result.truncated, result.body_read = body, truncated, wanted
             result.retry_after = _retry_after(response.headers.get("retry-after")) if status in (429, 503) else None
             wait = self.retry_wait(result, attempt, tries)
-            if wait is not None:
+            if wait is not None and clock.monotonic() + wait < fetch_deadline:
                 clock.sleep(wait)
                 continue
             result.elapsed = clock.monotonic() - started
@@ -366,7 +399,7 @@ def _prepared_url(url: str) -> str:
 
 
 def _redirect_target(current: str, location: str) -> str:
-    target = urljoin(current, location.strip())
+    target = guard.join(current, location)
     if "#" in target and "#" not in location:
         target = target.split("#", 1)[0]
     return target
@@ -429,22 +462,15 @@ def _short(exc: BaseException) -> str:
     return text if len(text) <= 300 else text[:300] + "…"
 
 
-def is_public_address(text: str) -> bool:
-    address = ipaddress.ip_address(text.split("%")[0])
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return address.is_global and not address.is_multicast
-
-
 def is_public_host(host: str) -> bool:
-    """True when every address ``host`` resolves to is a global unicast one."""
-    if not host:
-        return True  # the request itself reports the invalid URL
+    """True when every address ``host`` resolves to is a global unicast one (or it does not resolve)."""
     try:
-        infos = socket.getaddrinfo(host, None)
-    except (OSError, UnicodeError):
-        return True  # let the request itself report the DNS failure
-    return all(is_public_address(info[4][0]) for info in infos)
+        guard.check_host(host, 80, allow_private=False)
+    except AddressNotAllowed:
+        return False
+    except (OSError, UnsafeURL, UnicodeError):
+        return True  # let the request itself report the DNS failure or the invalid URL
+    return True
 
 
 # kept for callers of the earlier name

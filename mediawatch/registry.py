@@ -16,10 +16,12 @@ from sqlalchemy.orm import Session
 
 from mediawatch import clock
 from mediawatch.config import FEED_PLATFORMS, PLATFORMS
-from mediawatch.csvfile import CsvTable, read_table
+from mediawatch.csvfile import MAX_ROWS, CsvTable, read_table
 from mediawatch.errors import ImportFileError
+from mediawatch.fields import column_limits, text_problems
 from mediawatch.store import Store
 from mediawatch.store.models import Account, Column
+from mediawatch.transport import guard
 
 ACCOUNT_REQUIRED = ("account_id", "platform", "name", "owner_unit")
 ACCOUNT_OPTIONAL = ("supervisor_unit", "url", "platform_id", "feed_url", "source", "source_url",
@@ -52,15 +54,34 @@ class ImportResult:
 
 
 def is_http_url(value: str) -> bool:
+    return url_problem(value) is None
+
+
+def url_problem(value: str) -> str | None:
+    """Why ``value`` is not a URL we register, or None. Refused: what browsers and HTTP libraries
+    read differently (a backslash, user info before an ``@``, control characters: the address
+    guard would judge one host while another is reached), and anything not http(s) with a host."""
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
+        return "contains a control character (a line break or tab inside the URL?)"
+    if "\\" in value:
+        return "contains a backslash; write '/'"
     try:
-        parts = urlsplit(value)
+        normalized = guard.normalize(value)
+        parts = urlsplit(normalized)
     except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+        return "is not an http(s) URL"
+    if parts.username is not None or parts.password is not None:
+        return "contains user info before an '@'; give the plain address"
+    return None
 
 
 def split_emails(value: str) -> list[str]:
     return [e.strip() for e in re.split(r"[;；,，]", value or "") if e.strip()]
+
+
+ACCOUNT_LIMITS = column_limits(Account, ("account_id", "name", "owner_unit", "supervisor_unit", "platform_id"))
+COLUMN_LIMITS = column_limits(Column, ("column",))
+EMAIL_MAX = 254  # RFC 5321: the longest usable address
 
 
 def validate_accounts(table: CsvTable) -> list[str]:
@@ -69,6 +90,8 @@ def validate_accounts(table: CsvTable) -> list[str]:
     for row in table.rows:
         v = row.values
         p = lambda column, reason: problems.append(table.problem(row.line, column, reason))  # noqa: E731
+        for column, reason in text_problems(v, ACCOUNT_LIMITS):
+            p(column, reason)
         for column in ACCOUNT_REQUIRED:
             if not v.get(column):
                 p(column, "required, empty")
@@ -85,8 +108,11 @@ def validate_accounts(table: CsvTable) -> list[str]:
             p("platform", f"unknown platform {v['platform']!r} (expected {', '.join(PLATFORMS)})")
             platform = ""
         for column in ("url", "feed_url"):
-            if v.get(column) and not is_http_url(v[column]):
-                p(column, f"{v[column]!r} is not an http(s) URL")
+            if v.get(column) and (problem := url_problem(v[column])):
+                p(column, f"{v[column]!r} {problem}")
+        # source_url may be a file; when it is a URL, the same rules
+        if v.get("source_url", "").lower().startswith(("http:", "https:")) and (problem := url_problem(v["source_url"])):
+            p("source_url", f"{v['source_url']!r} {problem}")
         source = (v.get("source") or "auto").lower()
         if platform and source not in SOURCES[platform]:
             p("source", f"unknown source {v['source']!r} for {platform} (expected {', '.join(SOURCES[platform])})")
@@ -107,7 +133,7 @@ def validate_accounts(table: CsvTable) -> list[str]:
         if source == "weibo_api" and not v.get("platform_id"):
             p("platform_id", "required for source weibo_api")
         for email in split_emails(v.get("contact_email", "")):
-            if not EMAIL.match(email):
+            if not EMAIL.match(email) or len(email) > EMAIL_MAX:
                 p("contact_email", f"{email!r} is not an email address")
         status = (v.get("status") or "active").lower()
         if status not in STATUSES:
@@ -121,6 +147,8 @@ def validate_columns(table: CsvTable, websites: set[str], known: set[str]) -> li
     for row in table.rows:
         v = row.values
         p = lambda column, reason: problems.append(table.problem(row.line, column, reason))  # noqa: E731
+        for column, reason in text_problems(v, COLUMN_LIMITS):
+            p(column, reason)
         for column in COLUMN_REQUIRED:
             if not v.get(column):
                 p(column, "required, empty")
@@ -129,8 +157,8 @@ def validate_columns(table: CsvTable, websites: set[str], known: set[str]) -> li
             p("account_id", f"{account_id!r} is not in the accounts file")
         elif account_id and account_id not in websites:
             p("account_id", f"{account_id!r} is not a website account")
-        if v.get("url") and not is_http_url(v["url"]):
-            p("url", f"{v['url']!r} is not an http(s) URL")
+        if v.get("url") and (problem := url_problem(v["url"])):
+            p("url", f"{v['url']!r} {problem}")
         if v.get("category") and v["category"].lower() not in CATEGORIES:
             p("category", f"unknown category {v['category']!r} (expected {', '.join(CATEGORIES)})")
         key = (account_id, v.get("url", ""))
@@ -141,8 +169,8 @@ def validate_columns(table: CsvTable, websites: set[str], known: set[str]) -> li
     return problems
 
 
-def read_accounts(path: Path) -> CsvTable:
-    table = read_table(path, required=ACCOUNT_REQUIRED, optional=ACCOUNT_OPTIONAL)
+def read_accounts(path: Path, max_rows: int = MAX_ROWS) -> CsvTable:
+    table = read_table(path, required=ACCOUNT_REQUIRED, optional=ACCOUNT_OPTIONAL, max_rows=max_rows)
     problems = validate_accounts(table)
     if problems:
         raise ImportFileError(problems)
@@ -169,12 +197,14 @@ def _account_values(v: dict[str, str]) -> dict[str, object]:
     }
 
 
-def import_registry(store: Store, accounts_path: Path, columns_path: Path | None = None) -> ImportResult:
+def import_registry(store: Store, accounts_path: Path, columns_path: Path | None = None, *,
+                    max_rows: int = MAX_ROWS) -> ImportResult:
     """Validate both files whole, then upsert in one transaction."""
-    table = read_accounts(accounts_path)
+    table = read_accounts(accounts_path, max_rows)
     column_table = None
     if columns_path is not None:
-        column_table = read_table(columns_path, required=COLUMN_REQUIRED, optional=COLUMN_OPTIONAL)
+        column_table = read_table(columns_path, required=COLUMN_REQUIRED, optional=COLUMN_OPTIONAL,
+                                  max_rows=max_rows)
         websites = {r.values["account_id"] for r in table.rows if r.values["platform"].lower() == "website"}
         known = {r.values["account_id"] for r in table.rows}
         problems = validate_columns(column_table, websites, known)

@@ -25,7 +25,7 @@ from sqlalchemy.orm import selectinload
 
 from mediawatch import checkers, clock, rules
 from mediawatch.app import App
-from mediawatch.canary import check_canary
+from mediawatch.canary import check_canary, dns_outage
 from mediawatch.checkers.base import PRIMARY_KIND, AccountSpec, CheckContext, ColumnSpec, Observation
 from mediawatch.closure import latest_decisions
 from mediawatch.errors import BadInput
@@ -119,12 +119,16 @@ def _outcome(spec: AccountSpec, observations: list[Observation]) -> tuple[str, s
 
 class Runner:
     def __init__(self, app: App, *, stop: threading.Event | None = None, progress: Progress | None = None,
-                 fetcher=None, spread_seconds: float = 0.0):
+                 fetcher=None, spread_seconds: float = 0.0, wait: float = 0.0):
         self.app = app
         self.spread_seconds = spread_seconds
         self.config = app.config
         self.store = app.store
-        self.stop = stop or threading.Event()
+        # the run's own stop: set by the caller's (SIGTERM), or by the run budget; it never sets the caller's
+        self.outer_stop = stop or threading.Event()
+        self.stop = threading.Event()
+        self._stopping = None
+        self.wait = wait
         self.progress = progress or (lambda phase, done, total: None)
         self._fetcher = fetcher
 
@@ -248,9 +252,12 @@ class Runner:
                     timeout = flush_in if timeout is None else min(timeout, flush_in)
                 finished, _ = wait(list(in_flight), timeout=timeout, return_when=FIRST_COMPLETED)
                 for future in finished:
+                    spec, observations = in_flight.pop(future), future.result()
+                    if self._cut(observations):
+                        continue  # cut by a stop: not stored, checked again when the run is resumed
                     if not held:
                         held_since = clock.monotonic()
-                    held.append((in_flight.pop(future), future.result()))
+                    held.append((spec, observations))
                 if held and (len(held) >= STORE_BATCH or not in_flight
                              or clock.monotonic() >= held_since + STORE_EVERY_SECONDS):
                     self._store_observations(run_id, held, as_of)
@@ -262,6 +269,12 @@ class Runner:
             done += len(held)
             self.progress("check", done, total)
         return done
+
+    def _cut(self, observations: list[Observation]) -> bool:
+        """True for an account whose requests a stopping run cut (its observations say nothing)."""
+        fetcher = self._fetcher
+        return bool(fetcher is not None and getattr(fetcher, "cancelled", None) is not None
+                    and fetcher.cancelled.is_set())
 
     def _specs(self, pks: list[int], chunk: int = 200) -> Iterator[AccountSpec]:
         """Accounts as checkers see them, loaded a chunk at a time (memory stays bounded)."""
@@ -304,7 +317,16 @@ class Runner:
                           f"(more than {canary.max_network_failure_ratio:.0%}); our own network is suspect. "
                           "No warning was opened or resolved. Run `mediawatch check` again with the same --now "
                           "once the network is back.")
-        return False, ""
+        return dns_outage(self.config, self._dns_failures(run_id))
+
+    def _dns_failures(self, run_id: int) -> list[str]:
+        """The link URLs of this run that failed name resolution (pages and posts alike)."""
+        failed: list[str] = []
+        with self.store.session() as session:
+            for data in session.scalars(select(ObservationRow.data).where(
+                    ObservationRow.run_id == run_id, ObservationRow.kind == "links")).yield_per(200):
+                failed.extend(b.get("url", "") for b in (data or {}).get("broken", []) if b.get("error_kind") == "dns")
+        return failed
 
     # --- phase 2: evaluate ------------------------------------------------------------------
 
@@ -366,6 +388,20 @@ class Runner:
     # --- the whole run ----------------------------------------------------------------------
 
     def run(self, *, platform: str | None = None, account_ids: Iterable[str] = ()) -> RunReport:
+        """The run, under the check claim (one check at a time), the run budget and the stop."""
+        from mediawatch.schedule.budget import RunStop
+        from mediawatch.schedule.claim import RunClaim
+
+        claim = RunClaim(self.store)
+        claim.acquire(self.wait, self.outer_stop)
+        try:
+            with RunStop(self.config, self.outer_stop, lambda: self._fetcher) as stop:
+                self.stop, self._stopping = stop.event, stop
+                return self._run(platform=platform, account_ids=account_ids)
+        finally:
+            claim.release()
+
+    def _run(self, *, platform: str | None = None, account_ids: Iterable[str] = ()) -> RunReport:
         as_of = clock.now()
         account_ids = list(account_ids)
         with self.store.session() as session:
@@ -416,7 +452,9 @@ class Runner:
 
     def _interrupted(self, run_id: int, report: RunReport) -> RunReport:
         report.status = "interrupted"
-        report.message = "stopped before the end; run `mediawatch check` again with the same --now to finish"
+        reason = self._stopping.reason if self._stopping is not None else ""
+        report.message = ((reason + ": ") if reason else "") + \
+            "stopped before the end; run `mediawatch check` again with the same --now to finish"
         self._finish(run_id, "interrupted", report.message, {})
         self._count(run_id, report)
         return report
@@ -472,6 +510,7 @@ class _EvaluationChunk:
 
 def run_check(app: App, *, platform: str | None = None, account_ids: Iterable[str] = (),
               stop: threading.Event | None = None, progress: Progress | None = None, fetcher=None,
-              spread_seconds: float = 0.0) -> RunReport:
-    return Runner(app, stop=stop, progress=progress, fetcher=fetcher, spread_seconds=spread_seconds).run(
-        platform=platform, account_ids=account_ids)
+              spread_seconds: float = 0.0, wait: float = 0.0) -> RunReport:
+    """One check run; ``wait``: seconds to wait for another running check (else ``AlreadyRunning``)."""
+    return Runner(app, stop=stop, progress=progress, fetcher=fetcher, spread_seconds=spread_seconds,
+                  wait=wait).run(platform=platform, account_ids=account_ids)

@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from mediawatch import clock
 from mediawatch.bulletin.document import Document
+from mediawatch.formulas import csv_row, xlsx_row
 
 STATE_TITLES = {"open": "未整改", "overdue": "逾期未整改", "resolved": "已整改"}
 
@@ -110,7 +111,7 @@ def _sheet(book: Workbook, title: str, header: list[str], rows: Iterable[list[An
         cells.append(cell)
     sheet.append(cells)
     for row in rows:
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
 
 
 def write(doc: Document, folder: Path) -> tuple[Path, Path]:
@@ -131,5 +132,5 @@ def write(doc: Document, folder: Path) -> tuple[Path, Path]:
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(header)
-        writer.writerows(account_rows(doc))
+        writer.writerows(csv_row(row) for row in account_rows(doc))
     return xlsx, path

@@ -57,6 +57,9 @@ def parse_month(text: str) -> Month:
     match = MONTH.match((text or "").strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise BadInput(f"--month: {text!r} is not a month as YYYY-MM (e.g. 2026-10)")
+    if int(match.group(1)) not in clock.VALID_YEARS:
+        raise BadInput(f"--month: {text!r} is outside the years mediawatch handles "
+                       f"({clock.VALID_YEARS.start}-{clock.VALID_YEARS.stop - 1})")
     return Month(int(match.group(1)), int(match.group(2)))
 
 

@@ -8,6 +8,7 @@ is streamed to a temporary file and renamed into place, so a reader never sees h
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -87,13 +88,19 @@ def write_bulletin(app, month: str | Month, out: Path | None = None, *, now: dat
         store, home_dir, config = app.store, Path(home or app.home), config or app.config
     now = now or clock.now()
     folder = Path(out) if out is not None else home_dir / "reports" / month.key
-    folder.mkdir(parents=True, exist_ok=True)
 
     with store.session() as session:
         doc = build(session, config, month, now)
+    created = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True)
     html = folder / "bulletin.html"
-    render_html(doc, home_dir, html)
-    xlsx, csv = annex.write(doc, folder)
+    try:
+        render_html(doc, home_dir, html)
+        xlsx, csv = annex.write(doc, folder)
+    except BaseException:
+        if created:  # no empty or half-written folder left behind
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
     figures = doc.figures()
     with store.session() as session:
         session.add(Bulletin(month=month.key, path=str(html), written_at=now, figures=figures))

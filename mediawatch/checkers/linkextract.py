@@ -131,10 +131,17 @@ def _element_links(element, tag: str):
             yield url, None, None
 
 
-def extract_links(html, page_url: str) -> list[Link]:
+class LinkList(list):
+    """``extract_links``' answer: the links, and whether the page had more than the cap."""
+
+    capped: bool = False
+
+
+def extract_links(html, page_url: str, limit: int | None = None) -> list[Link]:
     """Every checkable link of a page, resolved against ``<base href>`` and ``page_url`` (pass the
-    final URL after redirects), in document order, each URL once per page. One XPath pass finds
-    every candidate element; a link's text is computed only when read (for broken links)."""
+    final URL after redirects), in document order, each URL once per page, at most ``limit`` of
+    them (then ``.capped``: a page with a million links costs its first ``limit``, not gigabytes).
+    One XPath pass finds every candidate element; a link's text is computed only when read."""
     root = parse_html(html)
     found = []
     base = page_url
@@ -158,10 +165,14 @@ def extract_links(html, page_url: str) -> list[Link]:
             if url is None:
                 continue
             known = links.get(url)
+            if known is None and limit is not None and len(links) >= limit:
+                capped = LinkList(links.values())
+                capped.capped = True
+                return capped
             if known is not None:  # a duplicate: checked once; an anchor names it better than an image
                 if tag in ("a", "area") and known.tag not in ("a", "area"):
                     links[url] = Link(url=url, page=page_url, tag=tag, source=label)
                 continue
             links[url] = (Link(url=url, page=page_url, tag=tag, source=label) if label is not None
                           else Link(url=url, page=page_url, tag=tag))
-    return list(links.values())
+    return LinkList(links.values())

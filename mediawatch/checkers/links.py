@@ -46,7 +46,7 @@ from mediawatch.net import url_cache
 
 # error kinds that do not depend on the request method: no GET to confirm them
 FINAL_ERRORS = frozenset({"dns", "refused", "tls", "invalid_url", "private_address"})
-SKIPPED_ERRORS = frozenset({"private_address"})
+SKIPPED_ERRORS = frozenset({"private_address", "cancelled"})  # cancelled: cut by a stopping run, says nothing
 # links whose target is a document, not a page: checked, never crawled, never downloaded
 ATTACHMENT_EXTENSIONS = frozenset(
     "pdf doc docx xls xlsx ppt pptx wps et dps ofd txt rtf csv zip rar 7z gz tar bz2 xz iso exe msi apk dmg "
@@ -187,11 +187,12 @@ def _join(base: str, value: str, has_scheme: bool) -> str | None:
     return normalize_url(url)
 
 
-def extract_links(html, page_url: str) -> list[Link]:
-    """Every checkable link of a page (checkers/linkextract.py: one XPath pass, text computed lazily)."""
+def extract_links(html, page_url: str, limit: int | None = None) -> list[Link]:
+    """Every checkable link of a page (checkers/linkextract.py: one XPath pass, text computed lazily,
+    at most ``limit`` links, then ``.capped``)."""
     from mediawatch.checkers.linkextract import extract_links as extract
 
-    return extract(html, page_url)
+    return extract(html, page_url, limit)
 
 
 # --- checking -------------------------------------------------------------------------------

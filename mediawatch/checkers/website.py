@@ -221,6 +221,8 @@ class _SiteCheck:
         all_links: list[Link] = []
         hits: list[dict] = []
         inner = 0
+        max_links = int(self.config.crawl.max_links_per_page)
+        capped: list[str] = []  # pages with more links than crawl.max_links_per_page
         while queue:
             item = queue.popleft()
             result = item.result() if isinstance(item, Future) else item
@@ -229,7 +231,11 @@ class _SiteCheck:
                 continue
             parsed.add(final)
             tree = result.tree
-            links = extract_links(tree, result.final_url)
+            links = extract_links(tree, result.final_url, limit=max_links)
+            if getattr(links, "capped", False):
+                capped.append(result.final_url)
+                log.warning("%s: more than %d links on %s; only the first %d are checked",
+                            self.account.account_id, max_links, result.final_url, max_links)
             if result is (self.home_final or home):
                 self.home_links = links
             for link in links:
@@ -256,6 +262,7 @@ class _SiteCheck:
         links_obs = Observation("links", target=url, data={
             "pages_crawled": len(parsed), "links_checked": report.links_checked, "urls_checked": report.urls_checked,
             "broken": report.broken, "throttled": report.throttled, "skipped": report.skipped,
+            "links_capped": {"limit": max_links, "pages": capped} if capped else None,
         })
         typos_obs = Observation("typos", target=url, data={"texts_scanned": len(parsed), "hits": hits})
         return links_obs, typos_obs

@@ -72,6 +72,14 @@ def write_files(notice: Notice, rendered: Rendered, folder: Path) -> Path:
     return html_path
 
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def one_line(text: str) -> str:
+    """A header value on one line: control characters (a line break typed in Excel) become a space."""
+    return " ".join(CONTROL.sub(" ", text or "").split())
+
+
 def sender_address(config: Config) -> str:
     return (config.smtp.sender or config.office.email or config.smtp.user).strip()
 
@@ -80,10 +88,10 @@ def message(notice: Notice, rendered: Rendered, config: Config, now: datetime) -
     """The multipart/alternative e-mail (plain text first, then HTML), headers encoded per RFC 2047."""
     sender = sender_address(config)
     msg = EmailMessage(policy=email.policy.SMTP)
-    msg["Subject"] = rendered.subject
-    msg["From"] = Address(display_name=config.office.name, addr_spec=sender)
+    msg["Subject"] = one_line(rendered.subject)
+    msg["From"] = Address(display_name=one_line(config.office.name), addr_spec=sender)
     display = config.office.name if notice.digest else notice.units[0].name
-    msg["To"] = Address(display_name=display, addr_spec=notice.recipient)
+    msg["To"] = Address(display_name=one_line(display), addr_spec=notice.recipient)
     msg["Date"] = format_datetime(clock.local(now))
     msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     msg.set_content(rendered.text, subtype="plain", charset="utf-8", cte="base64")

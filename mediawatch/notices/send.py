@@ -19,6 +19,7 @@ from the config file.
 
 from __future__ import annotations
 
+import logging
 import os
 import smtplib
 import ssl
@@ -34,6 +35,9 @@ from mediawatch.notices.collect import NO_RECIPIENT, Notice, due_notices
 from mediawatch.notices.render import message, render, sender_address, write_files
 from mediawatch.store import Store
 from mediawatch.store.models import NoticeDelivery
+
+
+log = logging.getLogger("mediawatch.notices")
 
 
 class SendError(Exception):
@@ -223,20 +227,29 @@ def prepare_and_send(app, config: Config | None = None, now: datetime | None = N
     connect_error: str | None = None
     try:
         for notice in notices:
-            rendered = render(notice, config, now, home_dir)
-            path = write_files(notice, rendered, folder)
-            status, error = "rendered", None
-            if mailer is not None and notice.recipient != NO_RECIPIENT:
+            path, status, error = folder, "rendered", None
+            try:  # a notice that cannot be built (a bad address or name left in the database) fails alone
+                rendered = render(notice, config, now, home_dir)
+                path = write_files(notice, rendered, folder)
+                built = (attach_screenshots(message(notice, rendered, config, now), notice, home_dir)
+                         if mailer is not None else None)
+            except Exception as exc:  # noqa: BLE001 - recorded as failed; the other notices still go
+                log.exception("notice to %s (%s) could not be built", notice.recipient, notice.owner_unit)
+                rendered = built = None
+                status, error = "failed", f"the notice could not be built: {exc.__class__.__name__}: {exc}"
+            if rendered is None:
+                pass
+            elif mailer is not None and notice.recipient != NO_RECIPIENT:
                 if connect_error is not None:
                     status, error = "failed", connect_error
                 else:
                     try:
-                        mailer.send(attach_screenshots(message(notice, rendered, config, now), notice, home_dir))
+                        mailer.send(built)
                         status = "sent"
                     except SendError as exc:  # no connection: the rest fail the same way
                         status, error = "failed", str(exc)
                         connect_error = error
-                    except (OSError, smtplib.SMTPException) as exc:
+                    except (OSError, smtplib.SMTPException, ValueError) as exc:
                         status, error = "failed", f"{exc.__class__.__name__}: {exc}"
             elif notice.recipient == NO_RECIPIENT:
                 report.notes.append(f"{sum(u.count for u in notice.units)} warnings of units without contact_email "

@@ -90,7 +90,7 @@ def write_bulletin(app: App, month: str) -> str:
 
 def run_cycle(app: App, *, stop: threading.Event | None = None, progress=None, probe: bool = True,
               check: bool = True, notices: bool = True, bulletin: bool = True, fetcher=None,
-              spread_seconds: float = 0.0) -> CycleReport:
+              spread_seconds: float = 0.0, check_wait: float = 0.0) -> CycleReport:
     """Each step runs even when an earlier one failed; a failure is logged and reported, not raised."""
     from mediawatch.runner import run_check
 
@@ -100,7 +100,7 @@ def run_cycle(app: App, *, stop: threading.Event | None = None, progress=None, p
         steps.append(("probe", lambda: setattr(report, "probe", run_probes(app, fetcher))))
     if check:
         steps.append(("check", lambda: setattr(report, "check", run_check(
-            app, stop=stop, progress=progress, fetcher=fetcher, spread_seconds=spread_seconds))))
+            app, stop=stop, progress=progress, fetcher=fetcher, spread_seconds=spread_seconds, wait=check_wait))))
     if notices:
         steps.append(("notices", lambda: setattr(report, "notices", send_notices(app))))
     if notices:  # issue 17: reminders, escalations, IM notices (mail only with smtp.host, IM outside quiet hours)

@@ -3,7 +3,10 @@
 Jobs: the daily check (then notices), availability probes ``schedule.probes_per_day`` times a day,
 and the previous month's bulletin on ``schedule.bulletin_day``. Missed runs are coalesced and run
 once at start (a missed bulletin included); one instance of each job at a time. A second daemon
-on the same database refuses to start. SIGTERM lets the account in hand finish and commit.
+on the same database refuses to start. SIGTERM lets the account in hand finish and commit; requests
+still in flight ``schedule.stop_grace_seconds`` later are cut, so the daemon stops in a bounded time.
+Every check (the daily one, retries, a person's ``mediawatch check``) takes the run claim first
+(``schedule/claim.py``): the jobs wait for one another instead of running twice at once.
 """
 
 from __future__ import annotations
@@ -96,7 +99,8 @@ def _stop() -> threading.Event:
 def job_daily_check() -> None:
     started = clock.monotonic()
     spread = _app().config.schedule.spread_minutes * 60
-    report = run_cycle(_app(), stop=_stop(), probe=False, bulletin=False, spread_seconds=spread)
+    report = run_cycle(_app(), stop=_stop(), probe=False, bulletin=False, spread_seconds=spread,
+                       check_wait=_claim_wait())
     log.info("daily check done in %.0f s: %s", clock.monotonic() - started, "; ".join(report.lines()))
     if report.check is not None:
         schedule_retry([f["account_id"] for f in report.check.failures], attempt=1)
@@ -118,9 +122,14 @@ def schedule_retry(account_ids: list[str], attempt: int) -> None:
 def job_retry(account_ids: list[str], attempt: int) -> None:
     from mediawatch.runner import run_check
 
-    report = run_check(_app(), account_ids=account_ids, stop=_stop())
+    report = run_check(_app(), account_ids=account_ids, stop=_stop(), wait=_claim_wait())
     log.info("retry %d: %s", attempt, report.summary())
     schedule_retry([f["account_id"] for f in report.failures], attempt + 1)
+
+
+def _claim_wait() -> float:
+    """A job finding another check running (a person's, or a retry) waits for it, at most a run budget."""
+    return float(_app().config.schedule.run_budget_minutes) * 60
 
 
 def job_probe() -> None:
