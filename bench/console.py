@@ -23,7 +23,6 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,22 +48,27 @@ def bulletin_bench():
 
 def build(args) -> None:
     bulletin_bench().build(argparse.Namespace(db=args.db, accounts=args.accounts, warnings=args.warnings))
+
+
+def enrich(args) -> None:
+    """A year of daily ``posts`` observations for the measured accounts (one per check run), and the users."""
     from mediawatch.config import defaults
     from mediawatch.console import users
+    from mediawatch.store.models import CheckRun
 
     store = open_store(f"sqlite:///{args.db}")
     rng = random.Random(5)
     now = clock.parse_datetime(NOW)
-    first = datetime(2025, 11, 1, 2, 0, tzinfo=clock.SHANGHAI)
     with store.session() as session:
+        if session.scalar(select(User.id).limit(1)) is not None:
+            return
         pks = dict(session.execute(select(Account.account_id, Account.id).where(Account.account_id.in_(MEASURED))).all())
-        rows = []
-        for account_id, pk in pks.items():
-            for day in range(366):
-                rows.append({"run_id": day + 1, "account_pk": pk, "as_of": first + timedelta(days=day), "kind": "posts",
-                             "target": "bench", "ok": True, "error_kind": None, "error": None,
-                             "data": {"count_7d": rng.randint(0, 9), "latest_post_at": None, "posts": []}})
-        session.execute(insert(Observation), rows)
+        runs = session.execute(select(CheckRun.id, CheckRun.as_of).where(CheckRun.kind == "check")).all()
+        session.execute(insert(Observation), [
+            {"run_id": run_id, "account_pk": pk, "as_of": as_of, "kind": "posts", "target": "bench", "ok": True,
+             "error_kind": None, "error": None, "data": {"count_7d": rng.randint(0, 9), "latest_post_at": None,
+                                                         "posts": []}}
+            for pk in pks.values() for run_id, as_of in runs])
         config = defaults()
         unit = session.scalar(select(Account.owner_unit).where(Account.account_id == MEASURED[0]))
         for name, role, owner in (("office", "office", None), ("unit", "unit", unit), ("leader", "leader", None)):
@@ -143,6 +147,7 @@ def main() -> None:
     args = parser.parse_args()
     if not (args.reuse and Path(args.db).exists()):
         build(args)
+    enrich(args)
     results = measure(args)
     print(f"{'page':<26} " + " ".join(f"{role + ' median/p95 ms':>26}" for role in ("office", "unit", "leader")))
     for name, by_role in results.items():

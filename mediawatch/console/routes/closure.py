@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from mediawatch import clock
 from mediawatch import closure as closure_mod
+from mediawatch.console import queries
 from mediawatch.console.app import render
 from mediawatch.console.auth import ALL, Ctx, page
 
@@ -17,10 +18,14 @@ DECISION_TITLES = {"closed": "关停", "rectify": "限期整改", "exempt": "不
 @page(*ALL)
 def closure_list(ctx: Ctx):
     mw, viewer = ctx.mw, ctx.viewer
+    size = mw.config.console.page_size
+    number = queries.page_number(ctx.request.query_params.get("page"))
     with mw.store.session() as session:
-        found = [c for c in closure_mod.candidates(session, mw.config, clock.now()) if viewer.may_see(c.owner_unit)]
+        found, total = closure_mod.candidates_page(session, mw.config, clock.now(), owner_unit=viewer.unit,
+                                                   offset=(number - 1) * size, limit=size)
     return render(ctx.request, "closure.html", viewer, candidates=found, decisions=DECISION_TITLES,
-                  max_warnings=mw.config.closure.max_warnings, window_days=mw.config.closure.window_days)
+                  pager=queries.Pager(number, size, total), max_warnings=mw.config.closure.max_warnings,
+                  window_days=mw.config.closure.window_days)
 
 
 @page("office", write=True)
