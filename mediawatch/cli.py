@@ -204,6 +204,7 @@ def warnings_show(app: App, warning_id: int, fmt: str) -> None:
     import json
 
     from mediawatch import warnings as warnings_mod
+    from mediawatch.cli_owners import owner_extras, show_owner_extras
     from mediawatch.rules.catalog import rule_title
 
     with app.store.session() as session:
@@ -212,6 +213,7 @@ def warnings_show(app: App, warning_id: int, fmt: str) -> None:
         record["name"] = warning.account.name
         record["owner_unit"] = warning.account.owner_unit
         record["events"] = warnings_mod.history(warning)
+        record.update(owner_extras(session, warning, app.home))  # issue 17: feedback state, screenshot
     if fmt == "json":
         emit(record, [], "json")
         return
@@ -223,6 +225,7 @@ def warnings_show(app: App, warning_id: int, fmt: str) -> None:
     click.echo(f"message: {record['message']}")
     click.echo("evidence:")
     click.echo(json.dumps(record["evidence"], ensure_ascii=False, indent=2))
+    show_owner_extras(record)
     click.echo("history:")
     for event in record["events"]:
         click.echo(f"  {event['at']}  {event['kind']:<9} by {event['actor']}: {event['reason'] or ''}")
@@ -439,6 +442,12 @@ def serve(app: App, host: str | None, port: int | None) -> None:
     from mediawatch.console import serve as serve_console
 
     serve_console(app, host=host, port=port)
+
+
+# issue 17: feedback, 报备 windows, contacts, reminders (their own module)
+from mediawatch.cli_owners import register as _register_owners  # noqa: E402
+
+_register_owners(cli, warnings)
 
 
 def main() -> None:

@@ -48,6 +48,13 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def wall_time() -> float:
+    """The real time in seconds since the epoch, whatever ``--now`` says: only for what another
+    system checks against its own clock (the IM platforms' signature timestamps), never a point
+    in mediawatch's own records."""
+    return _time.time()
+
+
 def monotonic() -> float:
     """For measuring durations only (never a point in time)."""
     return _time.monotonic()

@@ -187,6 +187,38 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         ),
         "rectify_days": Key(10, "四、工作要求: owners report their rectification within this many days of the bulletin"),
     },
+    # --- reaching the owners (issue 17) ---
+    "reminders": {
+        "remind_after_days": Key(10, "预提醒: a new-media account or home page silent this many days of its 14-day limit is reminded"),
+        "column_share": Key(0.8, "预提醒: a column whose silence reaches this share of its category's limit is reminded"),
+        "deadline_days_before": Key(2, "预提醒: an open warning whose rectification deadline is this many days away"),
+        "certificate_days": Key(30, "预提醒: a site certificate expiring within this many days (site_profile observation)"),
+        "enabled": Key(True, "false: no reminders are computed or sent"),
+    },
+    "channels": {
+        "quiet_start": Key("20:00", "no IM message (DingTalk, WeCom, Feishu, webhook) from this local time ..."),
+        "quiet_end": Key("08:00", "... until this one; held messages go out at the first call after it (mail is not held)"),
+        "timeout_seconds": Key(10.0, "HTTP timeout of one IM send"),
+        "escalate": Key(True, "a warning past its deadline is sent again to the owner and to its supervisor_unit, once"),
+        "robots": Key({}, "IM robots by name: [channels.robots.NAME] kind = dingtalk|wecom|feishu|webhook, "
+                          "url_env = env var holding the webhook URL, secret_env = env var holding the signing secret"),
+    },
+    "maintenance": {
+        "max_days": Key(90, "报备: the longest window the office may approve"),
+    },
+    "feedback": {
+        "max_file_mb": Key(20, "整改反馈: the largest attachment kept (screenshots, scanned replies)"),
+    },
+    "evidence": {
+        "screenshots": Key(True, "a full-page PNG of the page when a website warning opens (headless Chromium)"),
+        "chromium_path": Key("/usr/bin/chromium", "the browser Playwright drives"),
+        "timeout_seconds": Key(20.0, "one screenshot at most this long; then the warning opens without one"),
+        "max_per_run": Key(20, "screenshots taken in one check run at most (each costs seconds)"),
+        "rules": Key(["homepage_not_updated", "blank_column", "column_stale", "severe_typo", "broken_links",
+                      "privacy_leak", "hidden_links", "tamper_suspected"],
+                     "website rules whose warnings get a screenshot (19号 veto and safety rules; not 'unavailable': "
+                     "a page that does not load only costs the timeout)"),
+    },
     "smtp": {
         "host": Key("", "SMTP server; empty: notices are written to files only"),
         "port": Key(587, "SMTP port"),
@@ -322,10 +354,34 @@ def _check_values(values: dict[str, dict[str, Any]], source: str) -> list[str]:
         for platform in platforms:
             if platform not in PLATFORMS:
                 problems.append(f"{source}: rules.platforms.{rule}: unknown platform {platform!r}")
+    problems.extend(_check_robots(values["channels"]["robots"], source))  # issue 17: IM robots
     for section, key in (("http", "timeout_seconds"), ("http", "per_host_concurrency"), ("crawl", "link_workers"),
                          ("closure", "window_days"), ("rules", "unavailable_window_days")):
         if values[section][key] <= 0:
             problems.append(f"{source}: {section}.{key}: must be greater than 0")
+    return problems
+
+
+ROBOT_KINDS = ("dingtalk", "wecom", "feishu", "webhook")
+
+
+def _check_robots(robots: dict[str, Any], source: str) -> list[str]:
+    """``[channels.robots.NAME]``: a kind and the environment variables holding its URL and secret."""
+    problems = []
+    for name, robot in robots.items():
+        where = f"{source}: channels.robots.{name}"
+        if not isinstance(robot, dict):
+            problems.append(f"{where}: must be a table")
+            continue
+        for key in robot:
+            if key not in ("kind", "url_env", "secret_env"):
+                problems.append(f"{where}.{key}: unknown key")
+        if robot.get("kind") not in ROBOT_KINDS:
+            problems.append(f"{where}.kind: must be one of {', '.join(ROBOT_KINDS)}")
+        if not isinstance(robot.get("url_env"), str) or not robot.get("url_env"):
+            problems.append(f"{where}.url_env: the name of the environment variable holding the webhook URL")
+        if "secret_env" in robot and not isinstance(robot["secret_env"], str):
+            problems.append(f"{where}.secret_env: must be a string")
     return problems
 
 
@@ -367,8 +423,15 @@ def render_default_file() -> str:
     ]
     for section, keys in DEFAULTS.items():
         lines.append(f"[{section}]")
+        named = []  # tables of named entries ([channels.robots.NAME]): a header, last, so the office can add them
         for key, spec in keys.items():
+            if isinstance(spec.default, dict) and not spec.default:
+                named.append((key, spec))
+                continue
             lines.append(f"# {spec.comment}")
             lines.append(f"{key} = {_toml_value(spec.default)}")
+        for key, spec in named:
+            lines.append(f"# {spec.comment}")
+            lines.append(f"[{section}.{key}]")
         lines.append("")
     return "\n".join(lines)

@@ -29,6 +29,8 @@ from mediawatch.canary import check_canary
 from mediawatch.checkers.base import PRIMARY_KIND, AccountSpec, CheckContext, ColumnSpec, Observation
 from mediawatch.closure import latest_decisions
 from mediawatch.errors import BadInput
+from mediawatch.maintenance import active_windows
+from mediawatch.maintenance import describe as describe_window
 from mediawatch.rules.base import ProbeRecord, RuleInput, StoredObservation
 from mediawatch.store.models import Account, AccountCheck, CheckRun, Probe, Warning, WarningEvent
 from mediawatch.store.models import Observation as ObservationRow
@@ -321,11 +323,14 @@ class Runner:
             session = self.store.sessions()
             try:
                 part = _EvaluationChunk(session, run_id, ids[start:start + chunk])
+                paused = active_windows(session, part.accounts, as_of)  # 报备 windows (issue 17)
                 for check in part.checks:
                     if self.stop.is_set():
                         return False
                     account = part.accounts[check.account_pk]
                     given = self._rule_input(session, account, part.observations.get(account.id, []), as_of)
+                    if account.id in paused:
+                        given.maintenance = describe_window(paused[account.id])
                     verdicts = rules.evaluate(given)
                     apply_verdicts(session, account, verdicts, as_of=as_of, run_id=run_id, config=self.config,
                                    open_warnings=part.open_warnings.get(account.id, []),
@@ -389,12 +394,21 @@ class Runner:
             return report
         if not self._evaluate(run.id, as_of):
             return self._interrupted(run.id, report)
+        self._screenshots(run.id)  # issue 17: evidence for the website warnings this run opened
         self._count(run.id, report)
         report.status = "done"
         self._finish(run.id, "done", None, {"checked": report.checked, "check_failed": report.check_failed,
                                             "opened": report.opened, "updated": report.updated,
                                             "resolved": report.resolved})
         return report
+
+    def _screenshots(self, run_id: int) -> None:
+        from mediawatch.evidence import capture_for_run
+
+        try:
+            capture_for_run(self.app, run_id)
+        except Exception:  # noqa: BLE001 - evidence is a bonus: the warnings are already committed
+            log.exception("screenshots of run %s failed", run_id)
 
     def _interrupted(self, run_id: int, report: RunReport) -> RunReport:
         report.status = "interrupted"

@@ -99,6 +99,16 @@ def test_demo_short_replay(demo_cli):
     assert closure == {"site-mzj": 5, "wb-rs": 4}
     assert "site-mzj XX区民政局 (区民政局): 5 warnings" in out
 
+    # issue 17: reminders before warnings, one heeded, a feedback returned then verified, a 报备 window
+    # with nothing warned inside it, screenshots linked from the notices
+    assert re.search(r"reminders \(预提醒\): [1-9]\d* to", out) and "acted on a reminder, no warning followed: " in out
+    assert "wb-sw (1 of 1 times)" in out and not [r for r in rows if r["account_id"] == "wb-sw"]
+    assert re.search(r"feedback \(整改反馈\) on warning #\d+ \(site-jyj\): 已反馈 -> 退回 -> 已反馈 -> 已核实", out)
+    assert re.search(r"报备 window 1: site-tjj \S+ to \S+ \(网站改版[^)]*\): nothing warned inside it", out)
+    assert not [r for r in rows if r["account_id"] == "site-tjj" and r["rule"] == "homepage_not_updated"]
+    shots = list((home / "reports" / "evidence").glob("*.png"))
+    assert shots and any(f"evidence/{shots[0].name}" in p.read_text(encoding="utf-8") for p in notices.rglob("*.html"))
+
     # nothing left running: no server answers, no child process, no thread of ours
     config = tomllib.loads((home / "mediawatch.toml").read_text(encoding="utf-8"))
     assert _refused(config["canary"]["urls"][0]) and _refused(config["weibo"]["api_base"] + "/")
@@ -154,3 +164,4 @@ def test_demo_full_year(demo_cli):
     html = (demo_cli.home / "reports" / "2026-10" / "bulletin.html").read_text(encoding="utf-8")
     for name in ("XX区民政局", "健康XX", "XX农业农村", "XX人社"):  # the closure candidates, named in the bulletin
         assert name in html, name
+    assert "wb-sw (3 of 3 times)" in out and "nothing warned inside it" in out  # issue 17

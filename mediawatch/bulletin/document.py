@@ -98,6 +98,9 @@ class Document:
     accounts: pd.DataFrame
     closure_limit: int
     window_label: str  # how the closure window reads: 近12个月, 本年度, ...
+    # issue 17: 整改反馈 state of the listed warnings at the month's end, and the month's 报备 windows
+    feedback: dict[int, str] = field(default_factory=dict)
+    maintenance: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def problems_total(self) -> int:
@@ -123,6 +126,9 @@ class Document:
             "candidates": [c.account_id for c in self.candidates],
             "decisions": len(self.decisions),
             "method": self.method,
+            "feedback": {state: sum(1 for v in self.feedback.values() if v == state)
+                         for state in sorted(set(self.feedback.values()))},
+            "maintenance_windows": len(self.maintenance),
         }
 
 
@@ -366,4 +372,13 @@ def build(session: Session, config: Config, month: Month, now: datetime) -> Docu
         recheck_totals={"total": len(recheck), "fixed": fixed, "unfixed": len(recheck) - fixed,
                         "fixed_rate": rate(fixed, len(recheck))},
         candidates=candidates, decisions=_decisions(session, month), unit_table=_unit_table(accounts_frame),
-        accounts=accounts_frame, closure_limit=config.closure.max_warnings, window_label=window_label(config))
+        accounts=accounts_frame, closure_limit=config.closure.max_warnings, window_label=window_label(config),
+        **_owners(session, month, [r.warning_id for r in overdue + recheck + problem_rows]))
+
+
+def _owners(session: Session, month: Month, warning_ids: list[int]) -> dict[str, Any]:
+    """Issue 17: the feedback state of the listed warnings at the month's end, the month's 报备 windows."""
+    from mediawatch import feedback, maintenance
+
+    return {"feedback": feedback.states(session, sorted(set(warning_ids)), until=month.end),
+            "maintenance": maintenance.windows_between(session, month.start, month.end)}

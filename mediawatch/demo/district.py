@@ -109,6 +109,22 @@ UNITS = {  # owner unit -> contact (empty: the office's digest)
 }
 
 
+# issue 17's episodes: a site redesign covered by a 报备 window; silences that end after a reminder
+REDESIGN = Episode(0.6, 21)
+NEAR_MISSES = tuple(Episode(at, 12) for at in (0.15, 0.45, 0.72))
+
+
+def near_misses(span: int) -> tuple[Episode, ...]:
+    """The silences of ``wb-sw``: three in a long replay; one in a short one, where they would run together."""
+    return NEAR_MISSES if span >= 120 else NEAR_MISSES[:1]
+
+
+def redesign_window(span: int) -> tuple[int, int]:
+    """The 报备 window's first and last day index: from two days before the redesign to two days after."""
+    first, end = REDESIGN.bounds(span)
+    return max(0, first - 2), end + 1
+
+
 def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=SHANGHAI)
 
@@ -138,6 +154,7 @@ class District:
             self._websites()
             self._weibo()
             self._wechat()
+            self._owners()  # issue 17's accounts (their own block below)
         except BaseException:
             self.stop()
             raise
@@ -350,6 +367,26 @@ class District:
                                  text="庆祝中华人民共合国成立周年")])
         add(sim, "wx-sw", "XX商务", "区商务局", "posts every ten days: within the two-week rule",
             cadence=Cadence(start=begin, every_hours=240))
+
+    # --- issue 17: reaching the owners (reminders heeded, a 报备 window) ---------------------------
+
+    def _owners(self) -> None:
+        """Two accounts for issue 17's story (the replay's office side is in ``demo/owners.py``):
+
+        - ``site-tjj`` 统计局: a site redesign freezes its home page for three weeks inside a 报备
+          window the office approved in advance (``REDESIGN`` and ``redesign_window``): nothing is warned;
+        - ``wb-sw`` XX商务: silent for 12 days three times; reminded from day 10, it posts again before
+          the two-week rule would warn (``NEAR_MISSES``): reminders, never a warning.
+        """
+        tjj = self._site("site-tjj", "XX区统计局", "区统计局",
+                         "a redesign freezes its home page for three weeks inside an approved 报备 window: no warning",
+                         SiteSpec("XX区统计局", columns=DEFAULT_COLUMNS[:4], broken=False, seed=9))
+        frozen_on = self.day(REDESIGN.bounds(self.span)[0])
+        self.during((REDESIGN,), lambda on: setattr(tjj.spec, "home_stopped_on", frozen_on if on else None))
+        begin = _day_start(self.start) - timedelta(days=60) + timedelta(hours=9)
+        self._weibo_account(self.weibo, "wb-sw", "9900000011", "XX商务", "区商务局",
+                            "silent for 12 days three times; posts again after the reminder: never warned",
+                            cadence=Cadence(start=begin, every_hours=24, silent=self.windows(*near_misses(self.span))))
 
     # --- registry and config ----------------------------------------------------------------
 

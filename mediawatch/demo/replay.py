@@ -71,6 +71,12 @@ lookback_days = 15
 
 [schedule]
 probes_per_day = 4
+
+# issue 17: screenshots of a bounded few warnings (each costs a browser start and a page load)
+[evidence]
+rules = ["homepage_not_updated", "severe_typo", "blank_column"]
+max_per_run = 2
+timeout_seconds = 10
 """
 
 Progress = Callable[[str, int, int], None]
@@ -103,6 +109,7 @@ class DemoResult:
     closure: list[dict]
     closure_rule: tuple[int, int] = (3, 365)  # more than this many warnings within this many days
     console_users: list[tuple[str, str, str | None, str]] = field(default_factory=list)  # name, role, unit, password
+    owners: tuple[str, ...] = ()  # issue 17: reminders, feedback, 报备, screenshots, escalations
 
     @property
     def stopped_early(self) -> bool:
@@ -134,6 +141,7 @@ class DemoResult:
             out.append("closure candidates: none")
         out.append(f"notices: {self.notice_files} written to {self.notices_dir}/ (a folder per day; the demo "
                    "sends no mail)")
+        out.extend(self.owners)
         if self.bulletins:
             months = self.bulletins[0] if len(self.bulletins) == 1 else f"{self.bulletins[0]} to {self.bulletins[-1]}"
             out.append(f"bulletins: {len(self.bulletins)} written ({months})")
@@ -268,6 +276,10 @@ def replay_day(app: App, district: District | RemoteDistrict, index: int, stop: 
             return
         district.set_time(_at(day, when), index)
         run_probes(app)
+    if not stop.is_set():  # issue 17: the office's 报备 approvals and answers to 整改反馈
+        from mediawatch.demo.owners import office_day
+
+        office_day(app, district, index)
 
 
 def _last_bulletin(app: App, month: str, stop: threading.Event) -> Path | None:
@@ -314,4 +326,11 @@ def _result(app: App, district: District | RemoteDistrict, home: Path, start: da
         closure=[{"account_id": c.account_id, "name": c.name, "owner_unit": c.owner_unit,
                   "warnings_12m": c.warnings_12m} for c in candidates],
         closure_rule=(app.config.closure.max_warnings, app.config.closure.window_days),
+        owners=tuple(_owners_summary(app)),
     )
+
+
+def _owners_summary(app: App) -> list[str]:
+    from mediawatch.demo.owners import summary
+
+    return summary(app)

@@ -64,6 +64,28 @@ class Item:
     days_overdue: int | None  # calendar days past the deadline's date (0: it passed today)
     days_left: int | None
     kinds: list[str] = field(default_factory=list)
+    # issue 17: the screenshot taken when the warning opened (path under the home folder; the link from a
+    # notice file in reports/notices/<date>/), or why there is none; the unit's 整改反馈 state
+    screenshot: str | None = None
+    screenshot_href: str | None = None
+    screenshot_note: str | None = None
+    feedback: str = "未反馈"
+
+
+def _owner_extras(session: Session, warning_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Issue 17: screenshot and feedback state of each warning, for ``Item``."""
+    from mediawatch import feedback
+    from mediawatch.evidence import screenshots_of
+
+    shots, states = screenshots_of(session, warning_ids), feedback.states(session, warning_ids)
+    extras: dict[int, dict[str, Any]] = {}
+    for wid in warning_ids:
+        shot = shots.get(wid) or {}
+        path = shot.get("path")
+        extras[wid] = {"screenshot": path, "screenshot_note": shot.get("note"),
+                       "screenshot_href": "../../" + path.split("/", 1)[1] if path and "/" in path else path,
+                       "feedback": feedback.label(states[wid])}
+    return extras
 
 
 @dataclass
@@ -192,6 +214,7 @@ def due_notices(session: Session, config: Config, now: datetime, *, sending: boo
     if not rows:
         return []
     delivered = _deliveries(session, [w.id for w, _ in rows])
+    extras = _owner_extras(session, [w.id for w, _ in rows])
     counts = closure.warning_counts(session, config, now)
     limit = config.closure.max_warnings
 
@@ -199,6 +222,7 @@ def due_notices(session: Session, config: Config, now: datetime, *, sending: boo
     grouped: dict[tuple[bool, str], dict[str, UnitSection]] = {}
     for warning, account in rows:
         item = _item(warning, account, now)
+        item.__dict__.update(extras[warning.id])
         kinds = ["new"] + (["overdue"] if item.overdue else [])
         addresses, digest = recipients_of(account, config)
         for recipient in addresses:

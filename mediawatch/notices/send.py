@@ -153,6 +153,17 @@ class Mailer:
             self.smtp = None
 
 
+def attach_screenshots(msg, notice: Notice, home: Path):
+    """Issue 17: each warning's screenshot (``reports/evidence/<id>.png``) goes with the mail as an attachment."""
+    for unit in notice.units:
+        for item in unit.overdue + unit.new:
+            path = home / item.screenshot if item.screenshot else None
+            if path is not None and path.is_file():
+                msg.add_attachment(path.read_bytes(), maintype="image", subtype="png",
+                                   filename=f"预警{item.warning_id}页面截图.png")
+    return msg
+
+
 def _record(store: Store, notice: Notice, status: str, now: datetime, path: Path, error: str | None) -> bool:
     """Upsert one row per (warning, kind, recipient); True when any of them had failed before."""
     retried = False
@@ -220,7 +231,7 @@ def prepare_and_send(app, config: Config | None = None, now: datetime | None = N
                     status, error = "failed", connect_error
                 else:
                     try:
-                        mailer.send(message(notice, rendered, config, now))
+                        mailer.send(attach_screenshots(message(notice, rendered, config, now), notice, home_dir))
                         status = "sent"
                     except SendError as exc:  # no connection: the rest fail the same way
                         status, error = "failed", str(exc)

@@ -36,6 +36,8 @@ def rules_for(platform: str, config: Config) -> list[Rule]:
 def evaluate(given: RuleInput) -> list[Verdict]:
     """Every rule that applies to the account's platform; a rule that crashes is unknown, not fail."""
     verdicts = []
+    if given.maintenance:  # 报备 window (issue 17): every rule of the account says unknown, nothing opens
+        return [Verdict.unknown(rule.id, given.maintenance) for rule in rules_for(given.platform, given.config)]
     for rule in rules_for(given.platform, given.config):
         try:
             verdicts.append(rule.evaluate(given))

@@ -45,6 +45,8 @@ class RuleInput:
     observations: list[StoredObservation]
     # probes of this account between two times (network_ok ones only), loaded on demand
     probes: Callable[[datetime, datetime], list[ProbeRecord]] = lambda start, end: []
+    # 报备 (issue 17): set to the window's description while the account is in an approved window
+    maintenance: str | None = None
 
     def of_kind(self, kind: str) -> list[StoredObservation]:
         return [o for o in self.observations if o.kind == kind]

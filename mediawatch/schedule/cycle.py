@@ -26,6 +26,7 @@ class CycleReport:
     probe: dict | None = None
     check: object | None = None
     notices: object | None = None
+    outreach: object | None = None
     bulletin: str | None = None
     errors: list[str] = field(default_factory=list)
 
@@ -37,6 +38,8 @@ class CycleReport:
             out.append(self.check.summary())
         if self.notices is not None:
             out.append(f"notices: {self.notices}")
+        if self.outreach is not None:
+            out.append(f"outreach: {self.outreach}")
         if self.bulletin:
             out.append(f"bulletin: {self.bulletin}")
         out.extend(f"error: {e}" for e in self.errors)
@@ -73,6 +76,12 @@ def send_notices(app: App):
     return prepare_and_send(app, send=bool(app.config.smtp.host))
 
 
+def send_outreach(app: App):
+    from mediawatch.outreach import run_outreach
+
+    return run_outreach(app, send=True)
+
+
 def write_bulletin(app: App, month: str) -> str:
     from mediawatch.bulletin import write_bulletin as write
 
@@ -94,6 +103,8 @@ def run_cycle(app: App, *, stop: threading.Event | None = None, progress=None, p
             app, stop=stop, progress=progress, fetcher=fetcher, spread_seconds=spread_seconds))))
     if notices:
         steps.append(("notices", lambda: setattr(report, "notices", send_notices(app))))
+    if notices:  # issue 17: reminders, escalations, IM notices (mail only with smtp.host, IM outside quiet hours)
+        steps.append(("outreach", lambda: setattr(report, "outreach", send_outreach(app))))
     if bulletin:
         def write_if_due():
             month = bulletin_due(app)

@@ -141,6 +141,12 @@ def job_notices() -> None:
     log.info("notices: %s", send_notices(_app()))
 
 
+def job_outreach() -> None:
+    from mediawatch.schedule.cycle import send_outreach
+
+    log.info("outreach: %s", send_outreach(_app()))
+
+
 def missed_runs(app: App) -> dict[str, datetime]:
     """The stored jobs whose next run time has passed: runs missed while the daemon was down."""
     with app.store.engine.connect() as conn:
@@ -186,6 +192,10 @@ def build_scheduler(app: App):
                       **kept("probe"))
     scheduler.add_job(job_bulletin, CronTrigger(day=schedule.bulletin_day, hour=6, timezone=clock.SHANGHAI),
                       id="bulletin", replace_existing=True, **kept("bulletin"))
+    # issue 17: IM held by the quiet hours goes out when they end (reminders, escalations, IM notices)
+    quiet_h, quiet_m = (int(x) for x in app.config.channels.quiet_end.split(":"))
+    scheduler.add_job(job_outreach, CronTrigger(hour=quiet_h, minute=quiet_m, timezone=clock.SHANGHAI),
+                      id="outreach", replace_existing=True, **kept("outreach"))
     scheduler.add_job(job_heartbeat, IntervalTrigger(seconds=HEARTBEAT_SECONDS), id="heartbeat",
                       jobstore="memory", replace_existing=True)
     return scheduler

@@ -294,3 +294,81 @@ class AuditEntry(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     address: Mapped[str | None] = mapped_column(String(64))  # the client's address as the server saw it
     data: Mapped[dict] = mapped_column(default=dict)
+
+
+# --- reaching the owners (migration 0009): contacts, reminders, feedback, 报备 windows ---------------------------
+
+
+class Contact(Base):
+    """One contact of a unit (contacts.csv): an e-mail address or an IM robot named in mediawatch.toml."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (UniqueConstraint("owner_unit", "channel", "target", name="uq_contacts_unit_channel_target"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_unit: Mapped[str] = mapped_column(String(200), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    channel: Mapped[str] = mapped_column(String(16))  # email | dingtalk | wecom | feishu | webhook
+    target: Mapped[str] = mapped_column(String(320))  # the address, or the robot's name in [robots]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class Reminder(Base):
+    """One unit's reminders (预提醒) of one local day, gathered in one message; never a warning."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("owner_unit", "day", name="uq_reminders_unit_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_unit: Mapped[str] = mapped_column(String(200))
+    day: Mapped[str] = mapped_column(String(10), index=True)  # YYYY-MM-DD, Asia/Shanghai
+    items: Mapped[list] = mapped_column(default=list)
+    created_at: Mapped[datetime]
+
+
+class ReminderDelivery(Base):
+    """One reminder to one recipient (an address, or ``channel:robot``): never sent twice."""
+
+    __tablename__ = "reminder_deliveries"
+    __table_args__ = (UniqueConstraint("reminder_id", "recipient", name="uq_reminder_delivery"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reminder_id: Mapped[int] = mapped_column(ForeignKey("reminders.id", ondelete="CASCADE"), index=True)
+    recipient: Mapped[str] = mapped_column(String(320))
+    status: Mapped[str] = mapped_column(String(16))  # pending | sent | failed | rendered
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class Feedback(Base):
+    """整改反馈: the unit's report (feedback) and the office's answer (returned | verified)."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    warning_id: Mapped[int] = mapped_column(ForeignKey("warnings.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # feedback | returned | verified
+    text: Mapped[str] = mapped_column(Text, default="")
+    files: Mapped[list] = mapped_column(default=list)  # paths under the home folder
+    actor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime]
+
+
+class MaintenanceWindow(Base):
+    """临时报备: an approved window (site redesign, account migration) in which the account's rules say unknown."""
+
+    __tablename__ = "maintenance_windows"
+    __table_args__ = (Index("ix_maintenance_account_span", "account_pk", "starts_at", "ends_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_pk: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    ended_by: Mapped[str | None] = mapped_column(String(100))

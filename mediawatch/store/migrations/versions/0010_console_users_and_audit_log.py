@@ -1,13 +1,13 @@
 """console users and the audit log of every state change made in the console
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0009 (on this branch, merged with i17-owners; the integrator re-chains)
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0005"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
