@@ -12,12 +12,15 @@ import pytest
 
 from mediawatch import clock
 from mediawatch.app import App
-from mediawatch.store.models import Observation
+from mediawatch.store.models import Observation, Reminder, WarningEvent
 from report_fixtures import account, at, check, free_port, run, warning
 
 NOW = "2026-12-01T09:00:00+08:00"
 PASSWORDS = {"office1": "office-pass-2026", "mz-user": "unit-pass-2026", "leader1": "leader-pass-2026"}
 MZ, JY = "区民政局", "区教育局"
+# a 1x1 PNG
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360f8cfc0"
+                    "f01f0005000201a5f5bd4a0000000049454e44ae426082")
 XSS = "<script>document.title='pwned'</script><img src=x onerror=alert(1)>"
 
 
@@ -89,6 +92,14 @@ def build_district(mw: App) -> dict[str, int]:
             when = at("2026-11-10 02:00") + timedelta(days=day)
             s.add(Observation(run_id=last.id, account_pk=wb_mz.id, as_of=when, kind="posts", target="x", ok=True,
                               data={"count_7d": day % 5}))
+        for unit, item in ((MZ, {"account_id": "wb-mz", "account_name": "XX民政", "text": "已10天未发布，4天后将触发预警"}),
+                           (JY, {"account_id": "wx-jy", "account_name": "XX教育", "text": "已12天未发布，2天后将触发预警"})):
+            s.add(Reminder(owner_unit=unit, day="2026-12-01", items=[item], created_at=clock.now()))
+        shot = Path(mw.home) / "reports" / "evidence" / f"{ids['mz_broken']}.png"
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        shot.write_bytes(PNG)
+        s.add(WarningEvent(warning_id=ids["mz_broken"], at=at("2026-11-28 02:05"), kind="screenshot", actor="mediawatch",
+                           data={"path": f"reports/evidence/{ids['mz_broken']}.png", "url": "https://site-mz.example.gov.cn/"}))
         for name, role, unit in (("office1", "office", None), ("mz-user", "unit", MZ), ("leader1", "leader", None)):
             users.add(s, mw.config, name, role, unit, PASSWORDS[name], actor="test", now=clock.now())
     return ids

@@ -2,7 +2,7 @@
 
 - office: revokes a warning with a reason; the warning's history and the audit log show it;
 - unit: sees only its own accounts and warnings; another unit's warning by id is 403; a state
-  change without the CSRF token is refused;
+  change without the CSRF token is refused (revoke, and its own kind: 整改反馈), with it accepted;
 - leader: reads, but has no form to change anything, and a forged change is refused;
 - upload: a file with errors lists every ``FILE:LINE: column: reason`` and changes nothing.
 Pages are also checked at a phone's width (no sideways scrolling). Screenshots go to test-output/.
@@ -106,18 +106,29 @@ def test_unit_sees_only_its_own_and_is_refused_the_rest(browser, console):
     own = console.ids["mz_silent"]
     refused = page.request.post(console.url(f"/warnings/{own}/revoke"), form={"reason": "已整改"})
     assert refused.status == 403 and "CSRF" in refused.text()
+    refused = page.request.post(console.url(f"/warnings/{own}/feedback"), form={"text": "已恢复更新"})
+    assert refused.status == 403 and "CSRF" in refused.text()
     page.goto(console.url(f"/warnings/{own}"))
-    assert page.locator("form#revoke").count() == 0 and page.locator("textarea").count() == 0
+    assert page.locator("form#revoke").count() == 0 and page.locator("form#resolve").count() == 0
+    assert page.inner_text("#feedback-state") == "未反馈"
+    # the unit's own state change, through the form (with its token): 整改反馈
+    page.fill("#feedback-text", "已恢复每日发布，附近一周发布记录")
+    page.click("#feedback-form button[type=submit]")
+    page.wait_for_url(console.url(f"/warnings/{own}"))
+    assert page.inner_text("#feedback-state") == "已反馈" and "已恢复每日发布" in page.inner_text("#feedback")
+    shot(page, "unit-feedback-phone")
     with console.app.store.session() as s:
         assert warnings_mod.get(s, own).status == "open"
         assert not s.scalars(select(AuditEntry).where(AuditEntry.action.like("warning.%"))).all()
+        assert [e.action for e in s.scalars(select(AuditEntry).where(AuditEntry.actor == "mz-user"))] == [
+            "login", "feedback.submit"]
     context.close()
 
 
 def test_leader_cannot_change_anything(browser, console):
     context, page = login(browser, console, "leader1")
     for path in ("/", "/warnings?status=all", f"/warnings/{console.ids['mz_silent']}", "/closure", "/accounts",
-                 "/accounts/wx-jy", "/bulletins"):
+                 "/accounts/wx-jy", "/bulletins", "/maintenance"):
         answer = page.goto(console.url(path))
         assert answer.status == 200, path
         # the only form a leader gets is the sign-out button
@@ -130,7 +141,10 @@ def test_leader_cannot_change_anything(browser, console):
     csrf = page.locator("input[name=csrf]").first.get_attribute("value")
     wid = console.ids["mz_silent"]
     for path, form in ((f"/warnings/{wid}/revoke", {"reason": "x"}), (f"/warnings/{wid}/resolve", {"reason": "x"}),
-                       ("/closure/wx-jy/decide", {"decision": "closed", "reason": "x"})):
+                       ("/closure/wx-jy/decide", {"decision": "closed", "reason": "x"}),
+                       (f"/warnings/{wid}/feedback", {"text": "x"}), (f"/warnings/{wid}/verify", {"reason": "x"}),
+                       ("/maintenance/add", {"account_id": "wx-jy", "from": "2026-12-01", "to": "2026-12-02",
+                                             "reason": "x"})):
         refused = page.request.post(console.url(path), form={**form, "csrf": csrf})
         assert refused.status == 403 and "无权" in refused.text(), path
     with console.app.store.session() as s:

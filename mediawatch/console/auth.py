@@ -136,7 +136,8 @@ class Ctx:
 
 
 def page(*roles: str, write: bool = False):
-    """An endpoint for these roles. ``write``: a POST that changes state (CSRF checked first, then the role).
+    """An endpoint for these roles. ``write``: a POST that changes state (CSRF checked first, then the role;
+    a leader never writes).
 
     The handler is a plain function ``handler(ctx, **path_params)`` run in the thread pool; it
     returns a Response.
@@ -154,7 +155,7 @@ def page(*roles: str, write: bool = False):
             if request.method == "POST":
                 form = await request.form(max_files=2, max_fields=20)
                 check_csrf(request, form)
-            if viewer.role not in roles or (write and not viewer.can_change):
+            if viewer.role not in roles or (write and viewer.role == "leader"):
                 raise Forbidden("您的角色无权执行此操作。" if write else "您的角色无权查看此页面。")
             return await run_in_threadpool(handler, Ctx(request, viewer, form), **request.path_params)
         return endpoint

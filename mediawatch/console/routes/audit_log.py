@@ -10,7 +10,8 @@ from mediawatch.console.auth import Ctx, page
 
 ACTIONS = {"warning.revoke": "撤销预警", "warning.resolve": "确认整改", "closure.decide": "关停整改决定",
            "accounts.import": "导入登记表", "login": "登录", "login.failed": "登录失败", "user.add": "新增用户",
-           "user.disable": "停用用户", "user.passwd": "修改密码"}
+           "user.disable": "停用用户", "user.passwd": "修改密码", "feedback.submit": "整改反馈", "feedback.verify": "核实反馈",
+           "feedback.return": "退回反馈", "maintenance.add": "登记报备", "maintenance.end": "提前结束报备"}
 
 
 @page("office")

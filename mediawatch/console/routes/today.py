@@ -1,4 +1,5 @@
-"""今日概况: the last runs, degraded runs, accounts whose check failed, new and overdue warnings."""
+"""今日概况: the last runs, degraded runs, accounts whose check failed, new and overdue warnings, and the
+reminders (预提醒) the daily cycle sent today (``mediawatch.reminders``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from mediawatch import clock
 from mediawatch.console import queries
 from mediawatch.console.app import render
 from mediawatch.console.auth import ALL, Ctx, page, scope
-from mediawatch.store.models import Account, AccountCheck, CheckRun, Warning
+from mediawatch.store.models import Account, AccountCheck, CheckRun, Reminder, Warning
 
 RECENT_RUNS = 7
 DEGRADED_DAYS = 30
@@ -44,10 +45,15 @@ def today(ctx: Ctx):
                                    .limit(cfg.page_size), now)
         overdue = queries.warning_rows(session, overdue_query.order_by(Warning.deadline, Warning.id)
                                        .limit(cfg.page_size), now)
+        due = select(Reminder).where(Reminder.day == clock.local(now).date().isoformat())
+        if viewer.unit is not None:
+            due = due.where(Reminder.owner_unit == viewer.unit)
+        reminders = list(session.scalars(due.order_by(Reminder.owner_unit).limit(cfg.page_size)))
         totals = {"new": queries.count(session, new_query), "overdue": queries.count(session, overdue_query),
                   "open": queries.count(session, queries.warning_query(viewer).where(Warning.status == "open"))}
     return render(ctx.request, "today.html", viewer, runs=runs, degraded=degraded, last=last, failed=failed,
-                  new=new, overdue=overdue, totals=totals, new_hours=cfg.new_warning_hours)
+                  new=new, overdue=overdue, totals=totals, new_hours=cfg.new_warning_hours,
+                  reminders=reminders)
 
 
 ROUTES = [Route("/", today, name="today")]

@@ -3,13 +3,14 @@ and the office's actions with a reason (revoke, resolve), each through ``mediawa
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from types import SimpleNamespace
 
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from mediawatch import clock
+from mediawatch import clock, evidence, feedback
 from mediawatch import warnings as warnings_mod
 from mediawatch.config import PLATFORMS
 from mediawatch.console import queries
@@ -74,8 +75,13 @@ def warning_detail(ctx: Ctx, warning_id: int):
             account_id=account.account_id, account_name=account.name, url=account.url)
         info = {"account_id": account.account_id, "name": account.name, "owner_unit": account.owner_unit,
                 "platform": account.platform, "url": account.url}
+        reports = feedback.history(session, warning.id)
+        state = feedback.state(session, warning.id)
+        shot = evidence.screenshot_of(session, warning.id)
+    for report in reports:
+        report["names"] = [PurePath(f).name for f in report["files"]]
     return render(ctx.request, "warning.html", viewer, w=record, item=item, account=info, events=events,
-                  error=ctx.request.query_params.get("error"))
+                  feedback=reports, feedback_state=state, feedback_label=feedback.label(state), screenshot=shot)
 
 
 def _action(kind: str):
