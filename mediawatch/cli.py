@@ -450,6 +450,27 @@ from mediawatch.cli_owners import register as _register_owners  # noqa: E402
 _register_owners(cli, warnings)
 
 
+@cli.command()
+@click.argument("url", required=False)
+@click.option("--account", "account_id", help="Read this registered website account (its home page and columns).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@pass_app
+def explain(app: App, url: str | None, account_id: str | None, fmt: str) -> None:
+    """How the website check reads one page: decoding, ways in followed, entries and their dates, links, verdicts."""
+    from mediawatch.explain import account_spec, render_text
+    from mediawatch.explain import explain as explain_page
+    from mediawatch.output import print_json
+
+    if not url and not account_id:
+        raise click.UsageError("give a URL or --account ID")
+    account = account_spec(app, account_id) if account_id else None
+    report = explain_page(url, app.config, clock.now(), account)
+    if fmt == "json":
+        print_json(report)
+    else:
+        click.echo(render_text(report))
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False)

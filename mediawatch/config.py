@@ -66,6 +66,9 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "link_workers": Key(16, "link checks in flight at once across all hosts"),
         "check_external_links": Key(True, "links to other hosts are checked (never crawled)"),
         "max_page_bytes": Key(2_000_000, "HTML pages read for links, dates and typos are cut at this size"),
+        "way_in_max_hops": Key(3, "a home page that is only a way in (redirect, frames, 引导页) is followed this many steps, inside its registered domain"),
+        "script_sources_max": Key(2, "JS/JSON sources read for a list written by script"),
+        "column_fallback_pages": Key(6, "19号: a home page with no dated entry is judged by the columns it links to; this many are read"),
     },
     "rules": {
         "new_media_max_silence_days": Key(14, "19号: 新媒体 监测时间点前2周内无更新 (veto)"),

@@ -6,9 +6,13 @@ failing account: a failure is an observation with ``ok=False`` and an ``error_ki
 Observation kinds (the contract between checkers and rules; ``data`` is JSON):
 
 ``homepage``  website. target = home URL. data: url, final_url, status, title, items, dated_items,
-              newest_date ("YYYY-MM-DD" or null; dates after now are ignored).
+              newest_date ("YYYY-MM-DD" or null; dates after now are ignored), followed (ways in followed:
+              [{kind, from, to, reason}]), date_from (page | script | columns), unknown_reason (the page
+              could not be judged: a way in not followed, a list written by script; rules say unknown),
+              meta (PubDate, ColumnName, SiteIDCode … when present), columns_read, script_source.
+              An anti-bot challenge answering 200 is ok=False with error_kind "anti_crawl".
 ``column``    website column list page. target = column URL. data: column, category, url, status,
-              items, dated_items, newest_date.
+              items, dated_items, newest_date, and the same followed/date_from/unknown_reason/meta.
 ``links``     any platform. data: pages_crawled, links_checked, broken: [{page, url, text, tag,
               status, error_kind, on_homepage, post_id, post_url}], throttled: [same shape].
 ``typos``     any platform. data: texts_scanned, hits: [{page, wrong, right, context, post_id}].

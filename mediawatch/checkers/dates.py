@@ -1,48 +1,38 @@
-"""The newest date on a list page (home page, column page): pure functions, no HTTP.
+"""Dates on list pages (home page, column page): pure functions, no HTTP.
 
 Dates as government sites write them: ``2026-11-20``, ``2026/11/20``, ``2026.11.20``,
 ``2026年11月20日`` (each with an optional time after it), full-width digits too, and a year-less
 ``[11-20]`` (also ``(11-20)``, ``【11-20】``, ``11-20`` or ``11/20`` alone in an element, and
-``11月20日`` alone in an element) whose year is inferred: the latest such day not after today.
-Modern templates also split a date into a big day and a small year-month (``20`` / ``2026-11``);
-that is read when nothing else is. Dates after "now" (in Asia/Shanghai) are ignored.
+``11月20日`` alone in an element). Modern templates also split a date into a big day and a small
+year-month (``20`` / ``2026-11``); that is read when nothing else is. Dates after "now" (in
+Asia/Shanghai) are ignored.
 
-What counts (``summarize``):
+An entry's date is a date that stands on its own: the text piece it is written in holds little
+besides it (a label such as 发布时间, a time, brackets). A date inside a title or a teaser sentence
+("2018年2月26日上午，…", "…标准（2016年6月13日）") is not an entry's date.
 
-- an **item** is a link with a title-like text (at least ``MIN_TITLE`` characters) or a date beside
-  it, outside the page's chrome (``nav``/``header``/``footer`` elements, or elements whose id or
-  class is one of ``CHROME_NAMES``: menus, breadcrumbs, pagers, footers, friend-link boxes);
-- an item's date is looked for in the largest element around its link that holds no other link
-  (the ``<li>``, the table row, the ``div`` of the entry), then in its ``<li>``/``<tr>``/``<dd>``;
-- a page that says it has nothing (``暂无信息``, ``暂无数据``, ``没有记录`` …) and has no dated
-  item has no items (a blank column whose template still lists sub-columns stays blank).
+A year-less date takes its year with care (``resolve_year``): from the entry's URL when the URL
+carries one (``/202007/t20200729_1.html``, ``/2020/07-29/``), else from its neighbours in the same
+list (not later than their newest year), else the latest such day not after today.
 
-``summarize(html, now)`` gives ``ListSummary(items, dated_items, newest_date)``: items but no
-dated item means "not updated"; no items means blank.
+How entries are found on a page is in checkers/entries.py (``summarize``, ``read_entries``).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable
 
 from mediawatch import clock
 
-MIN_TITLE = 5  # characters of link text that make a link look like an entry title, not a menu
 MIN_YEAR = 1990
-ITEM_TEXT_LIMIT = 400  # an "item" larger than this is a section, not one entry
-CHROME_TAGS = frozenset({"nav", "header", "footer", "script", "style", "noscript", "template", "select", "option",
-                         "head", "title", "button", "form"})
-CHROME_NAMES = frozenset("""
-nav navs navbar menu menus mainnav subnav topnav header head top topbar footer foot bottom copyright
-crumb crumbs breadcrumb breadcrumbs position location weizhi dqwz pager pagination paging page pages fenye
-yqlj friendlink friendlinks links link-box linkbox share tools toolbar search skip
-""".split())
-BLANK_MARKERS = ("暂无信息", "暂无数据", "暂无内容", "暂无记录", "暂无相关", "暂无文章", "没有记录", "没有数据",
-                 "没有信息", "无相关信息", "无相关记录", "无记录", "信息正在更新", "内容正在建设", "正在建设中", "栏目建设中")
+# a text piece is a date on its own when, the date, a time, brackets and labels taken out, at most
+# this many characters remain ("发布日期：2026-11-20 来源：区政府办"); a title or a sentence leaves more
+STANDALONE_REST = 6
+LABELS = re.compile(r"发布时间|发布日期|发文日期|成文日期|印发日期|公开日期|更新时间|更新日期|生成日期|时间|日期|发布|更新|"
+                    r"浏览次数|浏览|阅读|点击|来源|作者|[\s\[\]()【】〔〕（）<>《》:：|/\\·•\-—_.,、]")
+_TIME = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
 
 _YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?!\d)")
 _CN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -50,17 +40,20 @@ _BRACKET_MD = re.compile(r"[\[(【〔（]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*�
 _ALONE_MD = re.compile(r"^\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?\s*$")
 _YM = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*月?(?![\d./-])")
 _DAY = re.compile(r"^\s*(\d{1,2})\s*日?\s*$")
+# a year (and month) in an entry's URL: /202007/, t20200729_, /2020/07-29/, /2020-07/, /2020/0729/
+_URL_YM = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/_]?(0[1-9]|1[0-2])(?:[-/_]?(?:0[1-9]|[12]\d|3[01]))?(?!\d)")
 
 
-@dataclass
-class ListSummary:
-    items: int = 0
-    dated_items: int = 0
-    newest_date: date | None = None
+class YearLess:
+    """A month-day read without its year, resolved later with the entry's URL and neighbours."""
 
-    def as_data(self) -> dict:
-        return {"items": self.items, "dated_items": self.dated_items,
-                "newest_date": self.newest_date.isoformat() if self.newest_date else None}
+    __slots__ = ("month", "day")
+
+    def __init__(self, month: int, day: int):
+        self.month, self.day = month, day
+
+    def __repr__(self) -> str:
+        return f"YearLess({self.month:02d}-{self.day:02d})"
 
 
 def _today(now: datetime | date) -> date:
@@ -83,69 +76,97 @@ def _infer_year(month: int, day: int, today: date) -> date | None:
     return None
 
 
+def url_year_month(url: str | None) -> tuple[int, int] | None:
+    """The publication year and month an entry's URL carries (TRS ``/202007/t20200729_…``), if any."""
+    if not url:
+        return None
+    path = url.split("?", 1)[0].split("://", 1)[-1]
+    path = path.split("/", 1)[1] if "/" in path else ""
+    found = None
+    for match in _URL_YM.finditer(path):
+        found = (int(match.group(1)), int(match.group(2)))
+    return found
+
+
+def resolve_year(value: YearLess, now: datetime | date, *, url: str | None = None,
+                 neighbour_year: int | None = None) -> tuple[date | None, str]:
+    """The date of a year-less ``value`` and where its year came from (``url``, ``neighbours``, ``today``)."""
+    today = _today(now)
+    hint = url_year_month(url)
+    if hint is not None:
+        year, month = hint
+        # published in the URL's month or shortly before it (Dec 31 in a January folder)
+        found = _valid(year if value.month <= month else year - 1, value.month, value.day)
+        if found is not None and MIN_YEAR <= found.year and found <= today:
+            return found, "url"
+    if neighbour_year is not None and neighbour_year < today.year:
+        found = _infer_year(value.month, value.day, date(neighbour_year, 12, 31))
+        if found is not None:
+            return found, "neighbours"
+    return _infer_year(value.month, value.day, today), "today"
+
+
 def normalize_text(text: str) -> str:
     """Full-width digits and punctuation to ASCII (``２０２６／１１／２０`` reads as ``2026/11/20``)."""
     return unicodedata.normalize("NFKC", text)
 
 
+def _full_dates(text: str) -> list[tuple[date | None, tuple[int, int]]]:
+    found = []
+    for pattern, groups in ((_YMD, (1, 3, 4)), (_CN, (1, 2, 3))):
+        for match in pattern.finditer(text):
+            y, m, d = (int(match.group(g)) for g in groups)
+            found.append((_valid(y, m, d), match.span()))
+    return found
+
+
 def dates_in(text: str, now: datetime | date, *, alone: bool = False) -> list[date]:
-    """Every date written in ``text`` that is not after now. ``alone``: the text is one element's
-    whole content, so a bare ``11-20`` or ``11月20日`` reads as a date too."""
+    """Every date written in ``text`` that is not after now (year-less ones take the latest year
+    not after today). ``alone``: the text is one element's whole content, so a bare ``11-20`` or
+    ``11月20日`` reads as a date too."""
     today = _today(now)
-    text = normalize_text(text)
-    found: list[date] = []
-    for match in _YMD.finditer(text):
-        found.append(_valid(int(match.group(1)), int(match.group(3)), int(match.group(4))))
-    for match in _CN.finditer(text):
-        found.append(_valid(int(match.group(1)), int(match.group(2)), int(match.group(3))))
-    if not found:
-        for match in _BRACKET_MD.finditer(text):
-            found.append(_infer_year(int(match.group(1)), int(match.group(2)), today))
-        if alone:
-            match = _ALONE_MD.match(text)
-            if match:
-                found.append(_infer_year(int(match.group(1)), int(match.group(2)), today))
+    found: list[date | None] = []
+    for value in _date_values(normalize_text(text), alone):
+        found.append(_infer_year(value.month, value.day, today) if isinstance(value, YearLess) else value)
     return [d for d in found if d is not None and MIN_YEAR <= d.year and d <= today]
 
 
-def newest(dates: Iterable[date]) -> date | None:
-    return max(dates, default=None)
+def _date_values(text: str, alone: bool) -> list:
+    full = [d for d, _ in _full_dates(text)]
+    if full:
+        return full
+    values: list = [YearLess(int(m.group(1)), int(m.group(2))) for m in _BRACKET_MD.finditer(text)]
+    if alone:
+        match = _ALONE_MD.match(text)
+        if match:
+            values.append(YearLess(int(match.group(1)), int(match.group(2))))
+    return [v for v in values if not isinstance(v, YearLess) or (1 <= v.month <= 12 and 1 <= v.day <= 31)]
 
 
-# --- pages ----------------------------------------------------------------------------------
-
-def _names(element) -> set[str]:
-    names = set((element.get("class") or "").lower().split())
-    ident = (element.get("id") or "").lower().strip()
-    if ident:
-        names.add(ident)
-    return names
-
-
-def _is_chrome(element) -> bool:
-    tag = element.tag.lower() if isinstance(element.tag, str) else ""
-    return tag in CHROME_TAGS or bool(_names(element) & CHROME_NAMES)
-
-
-def _text(element) -> str:
-    return re.sub(r"\s+", " ", element.text_content()).strip()
-
-
-def _element_dates(element, now: datetime | date) -> list[date]:
-    """Dates in an element: in its whole text, or in its leaves read one by one (a year-less date
-    alone in a ``<span>``, or a day beside a year-month)."""
-    found = dates_in(_text(element), now)
-    if found:
-        return found
-    leaves = [_text(e) for e in element.iter() if isinstance(e.tag, str) and len(e) == 0]
-    for leaf in leaves:
-        found.extend(dates_in(leaf, now, alone=True))
-    if found:
-        return found
-    return _split_dates(leaves, now)
+def standalone_dates(piece: str, now: datetime | date, *, alone: bool = False) -> tuple[list, bool]:
+    """The dates of one text piece (full dates, or ``YearLess`` values) and whether they stand on
+    their own (True) or sit inside a title or sentence (False)."""
+    text = normalize_text(piece)
+    spans = [span for _, span in _full_dates(text)]
+    values = _date_values(text, alone)
+    if not values:
+        return [], False
+    today = _today(now)
+    values = [v for v in values if v is not None and (isinstance(v, YearLess) or (MIN_YEAR <= v.year and v <= today))]
+    if spans:
+        pieces, last = [], 0
+        for start, end in sorted(spans):
+            pieces.append(text[last:start])
+            last = max(last, end)
+        pieces.append(text[last:])
+        rest = "".join(pieces)
+    else:
+        rest = _BRACKET_MD.sub("", text) if not alone or not _ALONE_MD.match(text) else ""
+    rest = LABELS.sub("", _TIME.sub("", rest))
+    return values, len(rest) <= STANDALONE_REST
 
 
-def _split_dates(leaves: list[str], now: datetime | date) -> list[date]:
+def split_dates(leaves: list[str], now: datetime | date) -> list[date]:
     """``20`` and ``2026-11`` in neighbouring elements (day first or last)."""
     today = _today(now)
     found = []
@@ -165,85 +186,14 @@ def _split_dates(leaves: list[str], now: datetime | date) -> list[date]:
     return found
 
 
-def _link_counts(root) -> dict:
-    """For every element, how many links it holds."""
-    counts: dict = {}
-    for anchor in root.iter("a"):
-        if anchor.get("href") is None:
-            continue
-        element = anchor
-        while element is not None:
-            counts[element] = counts.get(element, 0) + 1
-            element = element.getparent()
-    return counts
+def parse_meta_date(value: str | None, now: datetime | date) -> date | None:
+    """A date in a ``<meta>`` value (``PubDate``: ``2025-07-14 01:59``), if it is one and not after now."""
+    found = dates_in(value or "", now)
+    return found[0] if found else None
 
 
-def _item_element(anchor, counts: dict):
-    """The largest element around ``anchor`` that holds no other link (bounded in size)."""
-    element = anchor
-    while True:
-        parent = element.getparent()
-        if parent is None or not isinstance(parent.tag, str) or parent.tag.lower() in ("body", "html"):
-            return element
-        if counts.get(parent, 0) > 1:
-            return element
-        if len(_text(parent)) > ITEM_TEXT_LIMIT:
-            return element
-        element = parent
+def summarize(html, now: datetime | date, page_url: str | None = None):
+    """Items, dated items and the newest date of a list page (see checkers/entries.py)."""
+    from mediawatch.checkers.entries import summarize as _summarize
 
-
-def _row_element(element):
-    for _ in range(4):
-        element = element.getparent()
-        if element is None or not isinstance(element.tag, str):
-            return None
-        if element.tag.lower() in ("li", "tr", "dd", "dl"):
-            return element if len(_text(element)) <= ITEM_TEXT_LIMIT else None
-    return None
-
-
-def _in_chrome(anchor) -> bool:
-    element = anchor.getparent()
-    while element is not None and isinstance(element.tag, str):
-        if _is_chrome(element):
-            return True
-        element = element.getparent()
-    return False
-
-
-def summarize(html, now: datetime | date) -> ListSummary:
-    """Items, dated items and the newest date of a list page (see the module docstring)."""
-    from mediawatch.checkers.links import parse_html
-
-    root = parse_html(html)
-    summary = ListSummary()
-    dates: list[date] = []
-    counts = _link_counts(root)
-    for anchor in root.iter("a"):
-        if anchor.get("href") is None or _in_chrome(anchor):
-            continue
-        title = _text(anchor) or (anchor.get("title") or "").strip()
-        if not title:
-            continue
-        item = _item_element(anchor, counts)
-        found = _element_dates(item, now)
-        if not found:
-            row = _row_element(item)
-            if row is not None:
-                found = _element_dates(row, now)
-        if found:
-            summary.dated_items += 1
-            summary.items += 1
-            dates.extend(found)
-        elif len(title) >= MIN_TITLE:
-            summary.items += 1
-    summary.newest_date = newest(dates)
-    if summary.dated_items == 0 and summary.items and _says_blank(root):
-        summary.items = 0
-    return summary
-
-
-def _says_blank(root) -> bool:
-    body = root.find("body")
-    text = re.sub(r"\s+", "", (body if body is not None else root).text_content())
-    return any(marker in text for marker in BLANK_MARKERS)
+    return _summarize(html, now, page_url)

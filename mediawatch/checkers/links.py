@@ -56,19 +56,34 @@ _RUN_LOCK = threading.Lock()
 TEXT_LIMIT = 80
 
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
-_WS = re.compile(r"\s+")
 _STRIP = " \t\n\r\f\x00"
-_REFRESH_URL = re.compile(r"""^\s*\d*(?:\.\d*)?\s*[;,]?\s*(?:url\s*=\s*)?(['"]?)(.*?)\1\s*$""", re.I | re.S)
 
 
-@dataclass
 class Link:
-    url: str
-    page: str
-    text: str = ""
-    tag: str = "a"
-    post_id: str | None = None
-    post_url: str | None = None
+    """One occurrence of a link. ``text`` (the anchor text, alt, title) is computed when first read:
+    only the links that turn out broken are ever shown, so most links never pay for it."""
+
+    __slots__ = ("url", "page", "tag", "post_id", "post_url", "_text", "_source")
+
+    def __init__(self, url: str, page: str, text: str | None = "", tag: str = "a", post_id: str | None = None,
+                 post_url: str | None = None, source: Callable[[], str] | None = None):
+        self.url, self.page, self.tag, self.post_id, self.post_url = url, page, tag, post_id, post_url
+        self._text = None if source is not None else (text or "")
+        self._source = source
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self._source() if self._source is not None else ""
+            self._source = None
+        return self._text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Link) and (self.url, self.page, self.text, self.tag, self.post_id, self.post_url) == (
+            other.url, other.page, other.text, other.tag, other.post_id, other.post_url)
+
+    def __repr__(self) -> str:
+        return f"Link(url={self.url!r}, page={self.page!r}, tag={self.tag!r})"
 
 
 @dataclass
@@ -172,88 +187,11 @@ def _join(base: str, value: str, has_scheme: bool) -> str | None:
     return normalize_url(url)
 
 
-def _text(element, limit: int = TEXT_LIMIT) -> str:
-    text = _WS.sub(" ", element.text_content()).strip()
-    if not text:
-        for img in element.iter("img"):
-            text = (img.get("alt") or img.get("title") or "").strip()
-            if text:
-                break
-    if not text:
-        text = (element.get("title") or element.get("alt") or "").strip()
-    return text[:limit]
-
-
-def _srcset(value: str) -> list[str]:
-    """URLs of a srcset attribute (WHATWG: URL, then descriptors up to a comma)."""
-    urls, position, size = [], 0, len(value)
-    while position < size:
-        while position < size and (value[position].isspace() or value[position] == ","):
-            position += 1
-        start = position
-        while position < size and not value[position].isspace():
-            position += 1
-        url = value[start:position]
-        if url.endswith(","):
-            url = url.rstrip(",")
-        else:
-            while position < size and value[position] != ",":
-                position += 1  # descriptors
-        if url:
-            urls.append(url)
-    return urls
-
-
-def _is_link_rel(rel: str | None) -> bool:
-    tokens = (rel or "").lower().split()
-    return any(t == "stylesheet" or t.endswith("icon") or t == "icon" for t in tokens)
-
-
 def extract_links(html, page_url: str) -> list[Link]:
-    """Every checkable link of a page, resolved against ``<base href>`` and ``page_url`` (pass the
-    final URL after redirects), in document order."""
-    root = parse_html(html)
-    base = page_url
-    for element in root.iter("base"):
-        href = element.get("href")
-        if href and href.strip():
-            resolved = resolve(href, page_url)
-            if resolved:
-                base = resolved
-            break
-    links: list[Link] = []
+    """Every checkable link of a page (checkers/linkextract.py: one XPath pass, text computed lazily)."""
+    from mediawatch.checkers.linkextract import extract_links as extract
 
-    def add(value: str | None, tag: str, text: str = "") -> None:
-        url = resolve(value, base)
-        if url is not None:
-            links.append(Link(url=url, page=page_url, text=text, tag=tag))
-
-    for element in root.iter():
-        tag = element.tag if isinstance(element.tag, str) else ""
-        tag = tag.lower()
-        if tag in ("a", "area"):
-            add(element.get("href"), tag, _text(element))
-        elif tag in ("img", "source"):
-            label = (element.get("alt") or element.get("title") or "").strip()[:TEXT_LIMIT]
-            add(element.get("src"), tag, label)
-            for url in _srcset(element.get("srcset") or ""):
-                add(url, tag, label)
-        elif tag in ("script", "iframe", "frame", "embed", "audio", "track"):
-            add(element.get("src"), tag, (element.get("title") or "").strip()[:TEXT_LIMIT])
-        elif tag == "video":
-            add(element.get("src"), tag)
-            add(element.get("poster"), tag)
-        elif tag == "object":
-            add(element.get("data"), tag)
-        elif tag == "input" and (element.get("type") or "").lower() == "image":
-            add(element.get("src"), tag, (element.get("alt") or "").strip()[:TEXT_LIMIT])
-        elif tag == "link" and _is_link_rel(element.get("rel")):
-            add(element.get("href"), tag, (element.get("rel") or "").strip())
-        elif tag == "meta" and (element.get("http-equiv") or "").lower() == "refresh":
-            match = _REFRESH_URL.match(element.get("content") or "")
-            if match and match.group(2).strip():
-                add(match.group(2), tag, "refresh")
-    return links
+    return extract(html, page_url)
 
 
 # --- checking -------------------------------------------------------------------------------

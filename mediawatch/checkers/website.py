@@ -2,7 +2,9 @@
 
 One ``check(account, ctx)`` gives, in this order (shapes in checkers/base.py):
 
-- ``homepage``: the home page's items, dated items and newest date (checkers/dates.py);
+- ``homepage``: the home page's items, dated items and newest date, read by checkers/pagereader.py
+  (ways in followed, challenges, lists written by script, the column fallback; entries in
+  checkers/entries.py);
 - ``column``: one per registered column, the same figures for its list page;
 - ``links``: every link on the home page, and on inner pages crawled breadth-first inside the
   site's own host (the registered one and the one the home page redirects to) up to
@@ -30,7 +32,7 @@ from collections import deque
 from concurrent.futures import Future
 
 from mediawatch.checkers.base import AccountSpec, CheckContext, Observation
-from mediawatch.checkers.dates import summarize
+from mediawatch.checkers.pagereader import PageReader
 from mediawatch.checkers.links import (
     HTML_TYPES,
     Later,
@@ -103,6 +105,14 @@ class _SiteCheck:
         self.checker = LinkChecker.for_run(ctx)
         self.page_bytes = int(self.config.crawl.max_page_bytes)
         self.pages: dict[str, Future] = {}
+        self.reader = PageReader(lambda url: self.page(url).result(), self._fetch_any, self.config, ctx.now)
+        self.home_final = None  # the page finally read as the home page (after a way in)
+        self.home_reading = None  # how the home page was read (explain shows it)
+        self.home_links: list[Link] = []  # the links of that page
+
+    def _fetch_any(self, url: str):
+        """A list's JS or JSON source (any content type)."""
+        return self.fetcher.fetch(url, max_bytes=self.page_bytes, retries=0)
 
     # --- pages ------------------------------------------------------------------------------
 
@@ -161,26 +171,35 @@ class _SiteCheck:
     def _homepage(self, home) -> Observation:
         url = self.account.url
         base = {"url": url, "final_url": home.final_url, "status": home.status}
-        failure = _page_failure(home)
+        reading = self.home_reading = self.reader.read(home)
+        failure = reading.failure
+        if failure is None and reading.challenge is not None:
+            failure = ("anti_crawl", f"{reading.challenge}（HTTP {home.status}）：不是网站本身的内容")
         if failure is not None:
             return Observation.failed("homepage", failure[0], failure[1], target=url, **base, title=None,
                                       items=None, dated_items=None, newest_date=None)
-        summary = summarize(home.tree, self.ctx.now)
-        return Observation("homepage", target=url, data={**base, "title": _title(home.tree), **summary.as_data()})
+        final = reading.result
+        self.home_final = final
+        base["final_url"] = final.final_url
+        return Observation("homepage", target=url, data={**base, "title": _title(final.tree), **reading.as_data()})
 
     def _column(self, column) -> Observation:
         result = self.page(column.url).result()
         base = {"column": column.column, "category": column.category, "url": column.url, "status": result.status}
-        failure = _page_failure(result)
+        reading = self.reader.read(result, home=False)
+        failure = reading.failure
+        if failure is None and reading.challenge is not None:
+            failure = ("anti_crawl", f"{reading.challenge}（HTTP {result.status}）：不是网站本身的内容")
         if failure is not None:
             return Observation.failed("column", failure[0], failure[1], target=column.url, **base,
                                       items=None, dated_items=None, newest_date=None)
-        summary = summarize(result.tree, self.ctx.now)
-        return Observation("column", target=column.url, data={**base, **summary.as_data()})
+        return Observation("column", target=column.url, data={**base, **reading.as_data()})
 
     def _crawl(self, home) -> tuple[Observation, Observation]:
         url = self.account.url
         failure = _page_failure(home)
+        if failure is None and self.home_reading is not None and self.home_reading.challenge is not None:
+            failure = ("anti_crawl", f"{self.home_reading.challenge}：不是网站本身的内容")  # never judge its links
         if failure is not None:
             return (Observation.failed("links", failure[0], failure[1], target=url),
                     Observation.failed("typos", failure[0], failure[1], target=url))
@@ -190,6 +209,10 @@ class _SiteCheck:
         site_hosts = {host_of(normalize_url(url)), host_of(home.final_url)}
         planned = {normalize_url(url), normalize_url(home.final_url)}
         queue = deque([home])
+        if self.home_final is not None and self.home_final is not home:  # the real home page behind a way in
+            site_hosts.add(host_of(self.home_final.final_url))
+            planned.add(normalize_url(self.home_final.final_url))
+            queue.append(self.home_final)
         parsed: set[str] = set()
         all_links: list[Link] = []
         hits: list[dict] = []
@@ -203,6 +226,8 @@ class _SiteCheck:
             parsed.add(final)
             tree = result.tree
             links = extract_links(tree, result.final_url)
+            if result is (self.home_final or home):
+                self.home_links = links
             for link in links:
                 if inner >= max_pages:
                     break
@@ -223,7 +248,7 @@ class _SiteCheck:
             if final not in parsed and _page_failure(result) is None:
                 parsed.add(final)
                 hits.extend(matcher.find(visible_text(result.tree), page=result.final_url))
-        report = self.checker.report(all_links, homepage=home.final_url)
+        report = self.checker.report(all_links, homepage=(self.home_final or home).final_url)
         links_obs = Observation("links", target=url, data={
             "pages_crawled": len(parsed), "links_checked": report.links_checked, "urls_checked": report.urls_checked,
             "broken": report.broken, "throttled": report.throttled, "skipped": report.skipped,

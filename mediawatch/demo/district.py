@@ -222,16 +222,17 @@ class District:
     def _websites(self) -> None:
         four = DEFAULT_COLUMNS[:4]
         fgw = self._site("site-fgw", "XX区发展和改革局", "区发展和改革局",
-                         "GBK pages; a severe typo in its newest article for a few days",
-                         SiteSpec("XX区发展和改革局", encoding="gbk", columns=four, broken=False, seed=2))
+                         "GBK pages behind a script-redirect home page; a severe typo in its newest article for a few days",
+                         SiteSpec("XX区发展和改革局", encoding="gbk", columns=four, broken=False, seed=2, way_in="script"))
         self.during((Episode(0.40, 3),), lambda on: setattr(fgw.spec, "typo", "中华人民共合国" if on else None))
         mzj = self._site("site-mzj", "XX区民政局", "区民政局",
                          "GBK pages; links break and are fixed five times (closure candidate)",
                          SiteSpec("XX区民政局", encoding="gbk", columns=four, broken=False, seed=3))
         self.during(tuple(Episode(at, 3) for at in (0.1, 0.3, 0.55, 0.75, 0.95)),
                     lambda on: setattr(mzj.spec, "broken", on))
-        jyj = self._site("site-jyj", "XX区教育局", "区教育局", "home page stops updating for a while, then resumes",
-                         SiteSpec("XX区教育局", columns=four, broken=False, seed=4))
+        jyj = self._site("site-jyj", "XX区教育局", "区教育局",
+                         "an 引导页 in front of its home page, which stops updating for a while, then resumes",
+                         SiteSpec("XX区教育局", columns=four, broken=False, seed=4, way_in="entry"))
         stop_jyj = self.day(int(0.25 * self.span))
         self.during((Episode(0.25, max(20, int(0.2 * self.span))),),
                     lambda on: setattr(jyj.spec, "home_stopped_on", stop_jyj if on else None))

@@ -4,7 +4,9 @@ Evidence shapes (``warnings.evidence``, JSON):
 
 not_updated           latest_post_at (ISO or null), days_since, threshold_days, source, count_7d, count_14d,
                       count_30d, no_posts, pinned_ignored: [{id, at}]
-homepage_not_updated  url, newest_date (YYYY-MM-DD or null), days_since, threshold_days, items, dated_items
+homepage_not_updated  url, newest_date (YYYY-MM-DD or null), days_since, threshold_days, items, dated_items;
+                      when present: followed [{kind, from, to, reason}] (ways in to the real home page),
+                      date_from ("script" | "columns"), columns_read [{url, newest_date, items, dated_items}]
 column_stale          columns: [{column, url, category, newest_date, days_since, threshold_days, items}]
 blank_column          columns: [{column, url, category}]
 unavailable           window_days, probes, failed, ratio, threshold, failures: [{at, status, error_kind}] (latest 20)

@@ -11,7 +11,8 @@ def _column(o) -> dict:
 
 
 def _unchecked(columns) -> list[dict]:
-    return [dict(_column(o), error_kind=o.error_kind) for o in columns if not o.ok]
+    return [dict(_column(o), error_kind=o.error_kind or "unknown", error=o.data.get("unknown_reason"))
+            for o in columns if not o.ok or o.data.get("unknown_reason")]
 
 
 class ColumnStale:
@@ -30,7 +31,7 @@ class ColumnStale:
         limits = given.config.rules.column_max_silence_days
         stale = []
         for o in columns:
-            if not o.ok or not o.data.get("items"):
+            if not o.ok or o.data.get("unknown_reason") or not o.data.get("items"):
                 continue
             limit = limits.get(o.data.get("category"))
             if limit is None:
@@ -59,7 +60,7 @@ class BlankColumn:
         columns = given.of_kind("column")
         if not columns:
             return Verdict.unknown(self.id, "no columns registered")
-        blank = [_column(o) for o in columns if o.ok and not o.data.get("items")]
+        blank = [_column(o) for o in columns if o.ok and not o.data.get("unknown_reason") and not o.data.get("items")]
         if blank:
             names = "、".join(c["column"] or c["url"] for c in blank)
             return Verdict(self.id, FAIL, f"{len(blank)}个空白栏目：{names}", {"columns": blank})

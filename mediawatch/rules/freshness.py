@@ -55,17 +55,23 @@ class HomepageNotUpdated:
         blind = unseen(given, page, self.id, "homepage")
         if blind:
             return blind
+        if page.data.get("unknown_reason"):  # a way in that could not be followed, a list written by script
+            return Verdict.unknown(self.id, page.data["unknown_reason"])
         days = given.config.rules.homepage_max_silence_days
         newest = parse_day(page.data.get("newest_date"))
         evidence = {"url": page.data.get("final_url") or page.data.get("url") or page.target,
                     "newest_date": newest.isoformat() if newest else None, "threshold_days": days,
                     "items": page.data.get("items"), "dated_items": page.data.get("dated_items")}
+        for key in ("followed", "date_from", "columns_read"):  # how the page was reached and dated
+            if page.data.get(key):
+                evidence[key] = page.data[key]
         if newest is None:
             evidence["days_since"] = None
             return Verdict(self.id, FAIL, "首页未发现带日期的信息", evidence)
         since = (given.local_date - newest).days
         evidence["days_since"] = since
         if since > days:
-            return Verdict(self.id, FAIL, f"首页最新信息日期为{newest.isoformat()}，已{since}天未更新（要求{days}天内）",
+            where = "首页无带日期的信息，其链接栏目" if page.data.get("date_from") == "columns" else "首页"
+            return Verdict(self.id, FAIL, f"{where}最新信息日期为{newest.isoformat()}，已{since}天未更新（要求{days}天内）",
                            evidence)
         return Verdict(self.id, PASS, "", evidence)

@@ -19,7 +19,7 @@
 ``SiteSpec.list_size`` and ``home_items`` make a smaller site (the demo's, to keep a year of checks quick).
 
 What a site has (``SiteSpec``): a home page with a dated news list and a notices list, a nav bar,
-friend links and a footer; one list page per column (``ColumnSpec``: category, how often it gets
+friend links and a footer (``way_in``: behind an 引导页 or a script redirect at "/"); one list page per column (``ColumnSpec``: category, how often it gets
 an article, the date style its list uses, when it stopped updating, or blank); an article page per
 article (one in three links a PDF attachment; the newest article of the first column carries the
 typo, if any);
@@ -92,6 +92,9 @@ class SiteSpec:
     extra_links: list[str] = field(default_factory=list)  # more hrefs on the home page (tests)
     list_size: int = LIST_SIZE  # articles a column's list page shows
     home_items: int = 8  # articles each of the home page's two lists shows
+    # "entry": "/" is an 引导页 (an image link 进入首页 and a line of text); "script": "/" only redirects
+    # by script to the real home page, which is /index.html either way
+    way_in: str | None = None
 
 
 class DistrictSite:
@@ -158,8 +161,9 @@ class DistrictSite:
     def mount(self, server: LocalServer) -> str:
         """Serve the site from ``server``'s root; returns the home page URL."""
         self.base = server.base
-        server.route("/", self._home)
+        server.route("/", self._root)
         server.route("/index.html", self._home)
+        server.route("/images/enter.jpg", Reply(body=b"\xff\xd8\xff\xe0" + b"\0" * 64, content_type="image/jpeg"))
         server.route("/col/*", self._column)
         server.route("/art/*", self._article)
         server.route("/static/site.css", Reply(body="body{font-size:14px}", content_type="text/css"))
@@ -186,6 +190,23 @@ class DistrictSite:
 <div class="main">{main}</div>
 <div class="footer"><a href="/about.html">关于我们</a> 主办：{html.escape(self.spec.name)}办公室
  <a href="/about.html#beian">浙ICP备00000000号</a></div></body></html>"""
+        return self._reply(body)
+
+    def _root(self, request: Request) -> Reply:
+        """The home page, or the way in to it (``SiteSpec.way_in``)."""
+        if self.spec.way_in is None:
+            return self._home(request)
+        meta = ('<meta http-equiv="Content-Type" content="text/html; charset=gb2312">' if self.spec.encoding == "gbk"
+                else '<meta charset="utf-8">')
+        name = html.escape(self.spec.name)
+        if self.spec.way_in == "script":
+            body = (f'<!DOCTYPE html><html><head>{meta}<title>{name}</title><script type="text/javascript">\n<!--\n'
+                    'var host = window.location.host;\nwindow.location.href = "http://" + host + "/index.html";\n'
+                    '//-->\n</script></head><body></body></html>')
+        else:
+            body = (f'<!DOCTYPE html><html><head>{meta}<title>{name}</title></head><body><div class="enter">'
+                    f'<a href="/index.html"><img src="/images/enter.jpg" alt="进入首页"></a></div>'
+                    f'<p>欢迎访问{name}门户网站</p></body></html>')
         return self._reply(body)
 
     def _home_slugs(self) -> list[str]:

@@ -1,0 +1,266 @@
+"""Home pages as real sites serve them, over real HTTP: ways in, challenges, lists written by script,
+the column fallback; each judged by the website checker and the homepage_not_updated rule."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from datetime import datetime
+
+import pytest
+
+from mediawatch import clock
+from mediawatch import config as config_mod
+from mediawatch.checkers.base import AccountSpec, CheckContext
+from mediawatch.checkers.website import WebsiteChecker
+from mediawatch.net import Fetcher
+from mediawatch.rules.base import FAIL, PASS, UNKNOWN, RuleInput, StoredObservation
+from mediawatch.rules.freshness import HomepageNotUpdated
+from mediawatch.simulation.server import LocalServer, Reply
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=clock.SHANGHAI)
+FRESH = """<html><head><title>XX区人民政府</title></head><body><ul class="list">
+<li><a href="/art/1.html">区政府召开第十二次常务会议</a><span>2026-11-21</span></li>
+<li><a href="/art/2.html">全区冬季森林防火工作部署会召开</a><span>2026-11-18</span></li></ul></body></html>"""
+
+
+def check(url: str, **crawl):
+    config = config_mod.defaults().with_overrides({
+        "http": {"allow_private_addresses": True, "timeout_seconds": 2, "retries": 0, "backoff_seconds": 0.01},
+        "crawl": {"max_pages": 0, "check_external_links": False, **crawl}})
+    ctx = CheckContext(config=config, now=NOW, fetcher=Fetcher(config))
+    spec = AccountSpec(pk=1, account_id="s", platform="website", name="XX区人民政府", owner_unit="区政府办", url=url)
+    page = next(o for o in WebsiteChecker().check(spec, ctx) if o.kind == "homepage")
+    stored = StoredObservation(page.kind, page.ok, page.target, page.error_kind, page.error, dict(page.data))
+    verdict = HomepageNotUpdated().evaluate(RuleInput("s", "website", "s", NOW, config, [stored]))
+    return page, verdict
+
+
+def html(body: str, head: str = "") -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+@pytest.mark.parametrize("entry", [
+    html("", '<script type="text/javascript">window.location.href="/portal/index.html";</script>'),
+    html('<script>\n<!--\nvar dir = "portal";\ntop.location = "http://" + window.location.host + "/" + dir + "/index.html";\n//-->\n</script>'),
+    html('<script>if (/Android|iPhone|iPad/i.test(navigator.userAgent)) { location.replace("/m/index.html"); }'
+         ' else { window.location.href = "/portal/index.html"; }</script>'),
+    html("", '<meta http-equiv="refresh" content="0; url=/portal/index.html">'),
+    '<html><frameset rows="90,*"><frame name="topFrame" src="/top.html"><frame name="mainFrame" src="/portal/index.html">'
+    '</frameset></html>',
+    html('<iframe src="/portal/index.html" width="100%" height="2000" frameborder="0"></iframe>'),
+    html('<div class="enter"><a href="/portal/index.html"><img src="/images/enter.jpg" alt="进入首页"></a></div>'
+         '<p>XX区人民政府欢迎您</p><a href="http://www.gov.cn/">中国政府网</a>'),
+    html('<embed src="/flash/intro.swf" width="1000" height="600"><a href="/portal/index.html">跳过动画</a>'),
+], ids=["location.href", "pieces-host-comment", "browser-type", "meta-refresh", "frameset", "iframe-shell",
+        "entry-page", "flash-entry"])
+def test_a_way_in_is_followed_to_the_real_home_page(server, entry):
+    server.route("/", Reply(body=entry))
+    server.route("/top.html", Reply(body=html('<a href="/">首页</a>')))
+    server.route("/m/index.html", Reply(body=html("<p>手机版</p>")))
+    server.route("/portal/index.html", Reply(body=FRESH))
+    page, verdict = check(server.url("/"))
+    assert page.ok and page.data["newest_date"] == "2026-11-21", page.data
+    assert page.data["final_url"] == server.url("/portal/index.html")
+    assert [f["to"] for f in page.data["followed"]] == [server.url("/portal/index.html")]
+    assert verdict.outcome == PASS and verdict.evidence["followed"]
+
+
+def test_a_chain_of_ways_in_is_followed_within_the_bound(server):
+    server.route("/", Reply(body=html("", '<meta http-equiv="refresh" content="0;url=/a.html">')))
+    server.route("/a.html", Reply(body=html('<script>location.href="/b.html"</script>')))
+    server.route("/b.html", Reply(body=FRESH))
+    page, _ = check(server.url("/"))
+    assert [f["kind"] for f in page.data["followed"]] == ["meta_refresh", "script_redirect"]
+    assert page.data["newest_date"] == "2026-11-21"
+    too_far, verdict = check(server.url("/"), way_in_max_hops=1)
+    assert too_far.ok and too_far.data["unknown_reason"] and verdict.outcome == UNKNOWN
+
+
+@pytest.mark.parametrize("target", ["http://www.example-other.cn/index.html", "/gone.html"], ids=["off-site", "404"])
+def test_a_way_in_that_cannot_be_followed_is_unknown_with_its_reason(server, target):
+    server.route("/", Reply(body=html(f'<script>window.location.href="{target}";</script>')))
+    page, verdict = check(server.url("/"))
+    assert page.ok and page.data["newest_date"] is None
+    assert verdict.outcome == UNKNOWN and "入口" in verdict.message and "首页未发现带日期的信息" not in verdict.message
+
+
+CHALLENGES = {
+    "wzws": html('<noscript>请开启JavaScript并刷新该页.</noscript>',
+                 '<script type="text/javascript">var wzwschallenge="RANDOMSTR25"; var wzwschallengex="STRRANDOM";'
+                 ' var template=5; var encoderchars="ABCDEFGHIJKLMNOPQRSTUVWXYZ";</script>'),
+    "safedog": html('<div>您的访问请求可能对网站造成安全威胁，请求已被网站安全狗拦截。</div>'
+                    '<img src="http://404.safedog.cn/images/safedogsite/broswer_logo.jpg">'),
+    "jiasule": html('<script>document.cookie="__jsl_clearance=1592817396.34|0|abc";location.href=location.pathname</script>'),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHALLENGES))
+def test_an_anti_bot_challenge_answering_200_is_check_failed(server, name):
+    server.route("/", Reply(body=CHALLENGES[name]))
+    page, verdict = check(server.url("/"))
+    assert not page.ok and page.error_kind == "anti_crawl" and "HTTP 200" in page.error
+    assert verdict.outcome == UNKNOWN
+
+
+def test_the_links_of_a_challenge_page_are_not_judged(server):
+    """The safedog page links a missing image: no broken_links on a page that is not the site."""
+    server.route("/", Reply(body=CHALLENGES["safedog"].replace("http://404.safedog.cn/images/safedogsite/", "/")))
+    config = config_mod.defaults().with_overrides({
+        "http": {"allow_private_addresses": True, "timeout_seconds": 2, "retries": 0}})
+    ctx = CheckContext(config=config, now=NOW, fetcher=Fetcher(config))
+    spec = AccountSpec(pk=1, account_id="s", platform="website", name="XX区人民政府", owner_unit="区政府办",
+                       url=server.url("/"))
+    observations = {o.kind: o for o in WebsiteChecker().check(spec, ctx)}
+    assert not observations["links"].ok and observations["links"].error_kind == "anti_crawl"
+    assert not observations["typos"].ok
+
+
+def test_a_real_page_that_names_a_firewall_product_is_not_a_challenge(server):
+    body = FRESH.replace("</ul>", '</ul><p>' + "区网信办部署网站安全狗防护软件升级工作，加强政府网站安全防护。" * 20 + "</p>")
+    server.route("/", Reply(body=body))
+    page, verdict = check(server.url("/"))
+    assert page.ok and page.data["newest_date"] == "2026-11-21" and verdict.outcome == PASS
+
+
+def test_a_list_written_by_document_write_is_read(server):
+    server.route("/", Reply(body=html('<ul id="news"><script>document.write(\'<li><a href="/art/9.html">'
+                                      '区长主持召开专题会议研究部署工作</a><span>2026-11-20</span></li>\');</script></ul>')))
+    page, verdict = check(server.url("/"))
+    assert page.data["newest_date"] == "2026-11-20" and page.data["date_from"] == "script"
+    assert verdict.outcome == PASS
+
+
+def test_a_list_loaded_from_json_is_read_from_its_source(server):
+    server.route("/", Reply(body=html('<ul id="list"></ul><script>$.getJSON("/data/news.json", function (d) {'
+                                      ' $("#list").html(render(d)); });</script>')))
+    items = [{"title": "区政府召开第十二次常务会议", "url": "/art/1.html", "pubDate": "2026-11-19 10:00"},
+             {"title": "全区冬季森林防火工作部署会召开", "url": "/art/2.html", "pubDate": "2026-11-02 09:30"}]
+    server.route("/data/news.json", Reply(body=json.dumps({"data": items}, ensure_ascii=False),
+                                          content_type="application/json"))
+    page, verdict = check(server.url("/"))
+    assert page.data["newest_date"] == "2026-11-19" and page.data["script_source"] == server.url("/data/news.json")
+    assert verdict.outcome == PASS
+
+
+def test_a_list_written_by_script_whose_source_cannot_be_read_is_unknown(server):
+    server.route("/", Reply(body=html('<ul id="list"></ul><script>$.ajax({url: "/api/getList.do?ch=12", '
+                                      'success: function (d) { $("#list").html(d); }});</script>')))
+    server.route("/api/getList.do", Reply(status=500, body="error"))
+    page, verdict = check(server.url("/"))
+    assert page.ok and verdict.outcome == UNKNOWN and "脚本" in verdict.message
+
+
+def test_a_home_page_without_dated_entries_is_judged_by_its_columns(server):
+    nav = "".join(f'<li><a href="/col/{c}/">{n}</a></li>' for c, n in (("zwdt", "政务动态"), ("tzgg", "通知公告")))
+    server.route("/", Reply(body=html(f'<div class="menu"><ul>{nav}</ul></div>'
+                                      '<div class="banner"><a href="/zt/1/"><img src="/b.jpg" alt="专题"></a></div>'
+                                      '<p>' + "XX区位于XX市东部，总面积三百平方公里。" * 30 + "</p>")))
+    server.route("/col/zwdt/", Reply(body=FRESH.replace("2026-11-21", "2026-11-01").replace("2026-11-18", "2026-10-30")))
+    server.route("/col/tzgg/", Reply(body=FRESH.replace("2026-11-21", "2026-10-05").replace("2026-11-18", "2026-09-30")))
+    page, verdict = check(server.url("/"))
+    assert page.data["date_from"] == "columns" and page.data["newest_date"] == "2026-11-01"
+    assert {c["url"] for c in page.data["columns_read"]} == {server.url("/col/zwdt/"), server.url("/col/tzgg/")}
+    assert verdict.outcome == FAIL and "链接栏目" in verdict.message and verdict.evidence["columns_read"]
+
+
+def test_a_stale_page_with_no_dates_anywhere_still_fails(server):
+    server.route("/", Reply(body=html('<ul class="list">' + "".join(
+        f'<li><a href="/art/{i}.html">区政府召开第{i}次常务会议研究部署工作</a></li>' for i in range(12)) + "</ul>")))
+    page, verdict = check(server.url("/"), column_fallback_pages=2)
+    assert page.ok and page.data["newest_date"] is None and page.data["unknown_reason"] is None
+    assert verdict.outcome == FAIL and verdict.message == "首页未发现带日期的信息"
+
+
+@pytest.mark.parametrize("way_in", ["entry", "script"])
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_simulated_sites_behind_a_way_in_read_like_the_others(server, way_in, encoding):
+    from datetime import date
+
+    from mediawatch.simulation.site import DistrictSite, SiteSpec
+
+    site = DistrictSite(SiteSpec(encoding=encoding, broken=True, way_in=way_in), today=date(2026, 11, 23))
+    home = site.mount(server)
+    config = config_mod.defaults().with_overrides({
+        "http": {"allow_private_addresses": True, "timeout_seconds": 2, "retries": 0},
+        "crawl": {"max_pages": 5}})
+    ctx = CheckContext(config=config, now=NOW, fetcher=Fetcher(config))
+    spec = AccountSpec(pk=1, account_id="s", platform="website", name="XX区人民政府", owner_unit="区政府办", url=home)
+    observations = {o.kind: o for o in WebsiteChecker().check(spec, ctx)}
+    page = observations["homepage"]
+    assert page.data["newest_date"] == site.expected_home_newest().isoformat()
+    assert page.data["final_url"] == server.url("/index.html") and len(page.data["followed"]) == 1
+    broken = observations["links"].data["broken"]
+    assert {b["url"] for b in broken if b["on_homepage"]} == site.home_broken_urls()
+
+
+def test_a_real_obfuscated_cookie_challenge_is_check_failed(server):
+    """www.mps.gov.cn's 加速乐 first answer (the script the server sends in a bare <script>, cited in
+    tests/data/pages/README.md): no marker word survives its obfuscation; served here with 200."""
+    script = (Path(__file__).parent / "data" / "pages" / "mps-jsl-challenge1.js").read_bytes()
+    server.route("/index.html", Reply(body=b"<script>" + script + b"</script>", content_type="text/html"))
+    page, verdict = check(server.url("/index.html"))
+    assert not page.ok and page.error_kind == "anti_crawl" and "cookie" in page.error
+    assert verdict.outcome == UNKNOWN
+
+
+def test_a_page_that_sets_a_cookie_but_has_content_is_not_a_challenge(server):
+    server.route("/", Reply(body=FRESH.replace("</body>", "<script>document.cookie='visited=1';"
+                                                         "if (!window.x) { location.href = '/'; }</script></body>")))
+    page, verdict = check(server.url("/"))
+    assert page.ok and verdict.outcome == PASS
+
+
+REAL = Path(__file__).parent / "data" / "real" / "website"
+
+
+@pytest.mark.parametrize("name,target", [
+    ("beian-gov-cn-stub.html", "/portal/index"), ("bjghw-gov-cn-stub.html", "/web/index.htm"),
+    ("bjgtj-gov-cn-stub.html", "/col/col3664/index.html"), ("apta-gov-cn-entry.html", "/Information"),
+    ("bnpo-gov-cn-flash-entry.html", "/index"), ("chinatax-gov-cn-iframe-shell.html", "/middleindex.html"),
+    ("sz-gov-cn-refresh.html", "/webmail/"),
+])
+def test_real_ways_in_are_followed(server, name, target):
+    """Real stub and entry pages (tests/data/real/manifest-pages.toml) in front of a fresh home page."""
+    server.route("/", Reply(body=(REAL / name).read_bytes(), content_type="text/html"))
+    for path in ("/portal/index", "/web/index.htm", "/col/col3664/index.html", "/Information", "/ProfTech_NoticeIndex",
+                 "/Officer", "/CityExams", "/index", "/middleindex.html", "/banner11index.html", "/banner2index.html",
+                 "/webmail/"):
+        server.route(path, Reply(body=FRESH if path == target else html("<p>栏目页</p>")))
+    page, verdict = check(server.url("/"))
+    assert page.data["newest_date"] == "2026-11-21" and page.data["final_url"] == server.url(target)
+    assert verdict.outcome == PASS
+
+
+@pytest.mark.parametrize("name", ["12333sh-gov-cn-stub.html", "bjsat-gov-cn-stub.html"])
+def test_real_redirects_to_another_host_are_unknown_not_fail(server, name):
+    server.route("/", Reply(body=(REAL / name).read_bytes(), content_type="text/html"))
+    page, verdict = check(server.url("/"))
+    assert page.ok and verdict.outcome == UNKNOWN and "注册域名" in verdict.message
+
+
+def test_a_list_held_as_data_in_an_inline_script_is_read(server):
+    data = ('var news = [{"title": "区政府召开第十二次常务会议", "pubDate": "2026-11-19"},'
+            ' {"title": "全区冬季森林防火工作部署会召开", "pubDate": "2026-11-02"}];')
+    server.route("/", Reply(body=html(f'<ul id="news"></ul><script>{data}\nrender(news);</script>')))
+    page, verdict = check(server.url("/"))
+    assert page.data["newest_date"] == "2026-11-19" and page.data["date_from"] == "script" and verdict.outcome == PASS
+
+
+def test_a_build_date_in_a_script_is_not_a_list(server):
+    server.route("/", Reply(body=html('<ul class="list">' + "".join(
+        f'<li><a href="/art/{i}.html">区政府召开第{i}次常务会议研究部署工作</a></li>' for i in range(12)) + "</ul>"
+        '<script>var version = "2026-11-20"; var site = "XX区人民政府门户网站";</script>')))
+    page, verdict = check(server.url("/"), column_fallback_pages=0)
+    assert page.data["newest_date"] is None and verdict.outcome == FAIL
+
+
+def test_a_real_redirect_by_browser_type_leads_to_the_desktop_page_of_the_same_site():
+    from mediawatch.checkers.links import parse_html
+    from mediawatch.checkers.wayin import find_way_in, same_site
+
+    way = find_way_in(parse_html((REAL / "mof-gov-cn-browser-redirect.html").read_text(encoding="utf-8")),
+                      "http://mof.gov.cn/")
+    assert way.kind == "script_redirect"
+    assert way.targets == ["http://www.mof.gov.cn/index.htm", "http://m.mof.gov.cn/index.htm"]
+    assert same_site(way.targets[0], "http://mof.gov.cn/")
