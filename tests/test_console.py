@@ -174,3 +174,20 @@ def test_sparkline_is_drawn_from_the_checks(console):
     svg = re.search(r"<svg class=\"spark\".*?</svg>", page, re.S).group(0)
     assert "<polyline" in svg and "最高 4" in svg
     assert "未能完成" in page  # the failed check in the recent checks
+
+
+def test_login_goes_back_only_to_a_page_of_this_site(console):
+    for target, expected in (("/closure", "/closure"), ("//evil.example/x", "/"), ("https://evil.example/", "/"),
+                             ("/\\evil.example", "/")):
+        client = httpx.Client(base_url=console.base_url, follow_redirects=False)
+        answer = client.post("/login", data={"csrf": token(client.get("/login").text), "name": "leader1",
+                                             "password": PASSWORDS["leader1"], "next": target})
+        assert answer.status_code == 303 and answer.headers["location"] == expected, target
+
+
+def test_a_login_form_without_its_token_is_refused(console):
+    client = httpx.Client(base_url=console.base_url, follow_redirects=False)
+    client.get("/login")
+    answer = client.post("/login", data={"name": "office1", "password": PASSWORDS["office1"]})
+    assert answer.status_code == 403 and "CSRF" in answer.text
+    assert client.get("/").status_code == 303  # not signed in

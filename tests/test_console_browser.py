@@ -106,6 +106,12 @@ def test_unit_sees_only_its_own_and_is_refused_the_rest(browser, console):
     own = console.ids["mz_silent"]
     refused = page.request.post(console.url(f"/warnings/{own}/revoke"), form={"reason": "已整改"})
     assert refused.status == 403 and "CSRF" in refused.text()
+    for path in ("/", "/warnings?status=all", f"/warnings/{console.ids['mz_broken']}", "/accounts/wb-mz", "/closure",
+                 "/maintenance", "/explain"):
+        page.goto(console.url(path))
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"] + 1, path  # readable on a phone
+        if path.startswith("/warnings/"):
+            shot(page, "unit-warning-phone")
     refused = page.request.post(console.url(f"/warnings/{own}/feedback"), form={"text": "已恢复更新"})
     assert refused.status == 403 and "CSRF" in refused.text()
     page.goto(console.url(f"/warnings/{own}"))
