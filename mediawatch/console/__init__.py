@@ -4,7 +4,10 @@
     auth.py         sessions, roles and scoping, CSRF, the login limit
     users.py        console users (argon2id hashes), managed by ``mediawatch users``
     audit.py        the audit log of every state change
-    routes/         one module per page: login, today, warnings, accounts, closure, bulletins, audit
+    queries.py      scoped reads shared by pages (warnings as rows, counts, the pager)
+    sparkline.py    an account's posting frequency as SVG points
+    routes/         one module per page: login, today, warnings, feedback (整改反馈), accounts, closure,
+                    maintenance (报备), explain, bulletins, audit_log
 
 Roles: ``office`` sees and changes everything; ``unit`` sees only the accounts (and their warnings,
 checks and closure status) of its owner unit, every query scoped on the server; ``leader`` reads

@@ -16,7 +16,6 @@ from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import Route
 
 from mediawatch import clock, templating
 from mediawatch.app import App
@@ -134,5 +133,3 @@ def create_app(mw: App) -> Starlette:
     app.state.limiter = LoginLimiter(config.login_max_failures, float(config.login_window_seconds))
     return app
 
-
-__all__ = ["create_app", "render", "Route"]

@@ -34,7 +34,6 @@ from mediawatch import clock
 from mediawatch.store.models import Account, User
 
 ALL = ("office", "unit", "leader")
-READERS = ALL
 SECRET_FILE = "console.secret"
 SECRET_ENV = "MEDIAWATCH_CONSOLE_SECRET"
 

@@ -30,14 +30,15 @@ def today(ctx: Ctx):
             CheckRun.kind == "check", CheckRun.status == "degraded", CheckRun.as_of > now - timedelta(days=DEGRADED_DAYS))
             .order_by(CheckRun.as_of.desc()).limit(RECENT_RUNS)))
         last = next((r for r in runs if r.status != "running"), None)
-        failed = []
+        failed, failed_total = [], 0
         if last is not None:
-            failed = session.execute(scope(
+            failed_query = scope(
                 select(Account.account_id, Account.name, Account.owner_unit, Account.platform, AccountCheck.failure,
                        AccountCheck.network_failure)
                 .join(Account, Account.id == AccountCheck.account_pk)
                 .where(AccountCheck.run_id == last.id, AccountCheck.outcome == "check_failed"), viewer)
-                .order_by(Account.account_id).limit(FAILED_SHOWN)).all()
+            failed = session.execute(failed_query.order_by(Account.account_id).limit(FAILED_SHOWN)).all()
+            failed_total = queries.count(session, failed_query)
         new_query = queries.warning_query(viewer).where(
             Warning.opened_at > now - timedelta(hours=cfg.new_warning_hours))
         overdue_query = queries.warning_query(viewer).where(*queries.overdue_filter(now))
@@ -52,7 +53,7 @@ def today(ctx: Ctx):
         totals = {"new": queries.count(session, new_query), "overdue": queries.count(session, overdue_query),
                   "open": queries.count(session, queries.warning_query(viewer).where(Warning.status == "open"))}
     return render(ctx.request, "today.html", viewer, runs=runs, degraded=degraded, last=last, failed=failed,
-                  new=new, overdue=overdue, totals=totals, new_hours=cfg.new_warning_hours,
+                  new=new, overdue=overdue, totals=dict(totals, failed=failed_total), new_hours=cfg.new_warning_hours,
                   reminders=reminders)
 
 
