@@ -191,3 +191,18 @@ def test_a_login_form_without_its_token_is_refused(console):
     answer = client.post("/login", data={"name": "office1", "password": PASSWORDS["office1"]})
     assert answer.status_code == 403 and "CSRF" in answer.text
     assert client.get("/").status_code == 303  # not signed in
+
+
+def test_the_cookie_is_secure_behind_https(home, db_url):
+    from mediawatch import config
+    from mediawatch.app import App
+
+    from console_fixtures import ConsoleServer
+
+    mw = App(home, db_url, config=config.load(home).with_overrides({"console": {"secure_cookies": True}}))
+    try:
+        with ConsoleServer(mw) as server:
+            cookie = httpx.get(f"http://127.0.0.1:{server.port}/login").headers["set-cookie"].lower()
+        assert "; secure" in cookie and "httponly" in cookie and "samesite=lax" in cookie
+    finally:
+        mw.close()
