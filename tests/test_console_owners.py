@@ -29,6 +29,8 @@ def test_unit_reports_and_the_office_returns_then_verifies(console):
     assert done.status_code == 303, done.text
     page = office.get(f"/warnings/{wid}").text
     assert "已反馈" in page and "已恢复每日发布" in page and 'id="verify"' in page
+    awaiting = office.get("/").text.split("整改反馈待核实", 1)[1].split("<h2>", 1)[0]
+    assert f"/warnings/{wid}\"" in awaiting
     link = f"/warnings/{wid}/files/"
     name = page.split(link, 1)[1].split('"', 1)[0]
     assert unit.get(link + name).content == PNG and leader.get(link + name).status_code == 200
@@ -44,6 +46,8 @@ def test_unit_reports_and_the_office_returns_then_verifies(console):
     assert answer.status_code == 403  # the unit's token is not the office's
     answer = office.post(f"/warnings/{wid}/verify", data={"reason": "核实无误", "csrf": token(office.get("/").text)})
     assert answer.status_code == 303
+    awaiting = office.get("/").text.split("整改反馈待核实", 1)[1].split("<h2>", 1)[0]
+    assert f"/warnings/{wid}\"" not in awaiting
     with console.app.store.session() as s:
         assert feedback.state(s, wid) == "verified"
         actions = [(e.actor, e.action) for e in s.scalars(select(AuditEntry).where(AuditEntry.action.like("feedback.%"))

@@ -1,5 +1,5 @@
-"""今日概况: the last runs, degraded runs, accounts whose check failed, new and overdue warnings, and the
-reminders (预提醒) the daily cycle sent today (``mediawatch.reminders``)."""
+"""今日概况: the last runs, degraded runs, accounts whose check failed, new and overdue warnings, 整改反馈
+awaiting the office's answer, and the reminders (预提醒) the daily cycle sent today (``mediawatch.reminders``)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from datetime import timedelta
 from sqlalchemy import select
 from starlette.routing import Route
 
-from mediawatch import clock
+from mediawatch import clock, feedback
 from mediawatch.console import queries
 from mediawatch.console.app import render
 from mediawatch.console.auth import ALL, Ctx, page, scope
-from mediawatch.store.models import Account, AccountCheck, CheckRun, Reminder, Warning
+from mediawatch.store.models import Account, AccountCheck, CheckRun, Feedback, Reminder, Warning
 
 RECENT_RUNS = 7
 DEGRADED_DAYS = 30
@@ -50,11 +50,17 @@ def today(ctx: Ctx):
         if viewer.unit is not None:
             due = due.where(Reminder.owner_unit == viewer.unit)
         reminders = list(session.scalars(due.order_by(Reminder.owner_unit).limit(cfg.page_size)))
+        reported = queries.warning_query(viewer).where(
+            Warning.status == "open", Warning.id.in_(select(Feedback.warning_id).where(Feedback.kind == "feedback")))
+        awaiting = queries.warning_rows(session, reported.order_by(Warning.deadline, Warning.id).limit(cfg.page_size * 4),
+                                        now)
+        states = feedback.states(session, [r["id"] for r in awaiting])
+        awaiting = [r for r in awaiting if states[r["id"]] == "submitted"][:cfg.page_size]
         totals = {"new": queries.count(session, new_query), "overdue": queries.count(session, overdue_query),
                   "open": queries.count(session, queries.warning_query(viewer).where(Warning.status == "open"))}
     return render(ctx.request, "today.html", viewer, runs=runs, degraded=degraded, last=last, failed=failed,
                   new=new, overdue=overdue, totals=dict(totals, failed=failed_total), new_hours=cfg.new_warning_hours,
-                  reminders=reminders)
+                  reminders=reminders, awaiting=awaiting)
 
 
 ROUTES = [Route("/", today, name="today")]
