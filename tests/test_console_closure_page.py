@@ -7,9 +7,9 @@ from mediawatch.app import App
 from report_fixtures import account, warning
 
 
-def test_pages_and_units_are_slices_of_the_whole_list(home, db_url):
+def test_pages_and_units_are_slices_of_the_whole_list(home, any_db_url):
     clock.set_now(clock.parse_datetime("2026-12-01T09:00:00+08:00"))
-    app = App(home, db_url)
+    app = App(home, any_db_url)
     with app.store.session() as s:
         for i in range(12):
             acct = account(s, f"acc-{i:02d}", ["weibo", "wechat", "website"][i % 3], f"账号{i}", f"单位{i % 2}")
