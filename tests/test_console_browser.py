@@ -134,8 +134,11 @@ def test_unit_sees_only_its_own_and_is_refused_the_rest(browser, console):
 def test_leader_cannot_change_anything(browser, console):
     context, page = login(browser, console, "leader1")
     for path in ("/", "/warnings?status=all", f"/warnings/{console.ids['mz_silent']}", "/closure", "/accounts",
-                 "/accounts/wx-jy", "/bulletins", "/maintenance"):
+                 "/accounts/wx-jy", "/accounts/wb-mz", "/bulletins", "/maintenance"):
         answer = page.goto(console.url(path))
+        if path == "/accounts/wb-mz":
+            shot(page, "leader-account")
+            assert page.locator("svg.spark polyline").count() >= 1
         assert answer.status == 200, path
         # the only form a leader gets is the sign-out button
         assert page.locator("form[method=post]").count() == 1, path

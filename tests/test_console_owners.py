@@ -68,6 +68,8 @@ def test_maintenance_windows(console):
     assert bad.status_code == 400 and "--to" in bad.text
     assert leader.post("/maintenance/add", data={"account_id": "site-mz", "from": "2026-12-01", "to": "2026-12-02",
                                                  "reason": "x", "csrf": token(leader.get("/").text)}).status_code == 403
+    assert "报备期内" in unit.get("/accounts/site-mz").text and "网站改版" in unit.get("/accounts/site-mz").text
+    assert "报备期内" not in unit.get("/accounts/wb-mz").text
     listing = unit.get("/maintenance").text
     assert "site-mz" in listing and "site-jy" not in listing and "提前结束" not in listing
     with console.app.store.session() as s:

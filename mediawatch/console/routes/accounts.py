@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.datastructures import UploadFile
 from starlette.routing import Route
 
-from mediawatch import clock, closure
+from mediawatch import clock, closure, maintenance
 from mediawatch.config import PLATFORMS
 from mediawatch.console import queries, sparkline
 from mediawatch.console.app import render
@@ -72,8 +72,10 @@ def account_detail(ctx: Ctx, account_id: str):
         tally = queries.account_tallies(session, mw.config, now, [account.id])[account.id]
         decision = closure.latest_decisions(session, [account.id]).get(account.id)
         spark = sparkline.build(session, account.id, account.platform, now, cfg.sparkline_days)
+        window = maintenance.active_window(session, account.id, now)
+        paused = maintenance.describe(window) if window is not None else None
     return render(ctx.request, "account.html", viewer, account=account, checks=checks, columns=columns,
-                  warnings=warnings, tally=tally, decision=decision, spark=spark,
+                  warnings=warnings, tally=tally, decision=decision, spark=spark, paused=paused,
                   candidate=tally["warnings_12m"] > mw.config.closure.max_warnings)
 
 
