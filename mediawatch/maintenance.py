@@ -111,6 +111,15 @@ def active_window(session: Session, account: str | int, at: datetime) -> Mainten
     return active_windows(session, [pk], at).get(pk)
 
 
+def windows_during(session: Session, account_pk: int, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """The account's windows overlapping [start, end], as (start, effective end): what happened inside
+    one (a site down for its redesign) is not evidence for a rule afterwards either."""
+    rows = session.scalars(select(MaintenanceWindow).where(
+        MaintenanceWindow.account_pk == account_pk, MaintenanceWindow.starts_at <= end,
+        MaintenanceWindow.ends_at > start))
+    return [(w.starts_at, effective_end(w)) for w in rows if effective_end(w) > start]
+
+
 def describe(window: MaintenanceWindow) -> str:
     """How a rule's unknown verdict names the window."""
     return (f"报备期内（{clock.local(window.starts_at):%Y-%m-%d %H:%M} 至 {clock.local(effective_end(window)):%Y-%m-%d %H:%M}，"

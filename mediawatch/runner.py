@@ -31,6 +31,7 @@ from mediawatch.closure import latest_decisions
 from mediawatch.errors import BadInput
 from mediawatch.maintenance import active_windows
 from mediawatch.maintenance import describe as describe_window
+from mediawatch.maintenance import windows_during
 from mediawatch.rules.base import ProbeRecord, RuleInput, StoredObservation
 from mediawatch.store.models import Account, AccountCheck, CheckRun, Probe, Warning, WarningEvent
 from mediawatch.store.models import Observation as ObservationRow
@@ -354,7 +355,9 @@ class Runner:
             found = session.execute(select(Probe.at, Probe.ok, Probe.status, Probe.error_kind)
                                     .where(Probe.account_pk == account.id, Probe.network_ok.is_(True),
                                            Probe.at > start, Probe.at <= end))
-            return [ProbeRecord(at, ok, status, kind) for at, ok, status, kind in found]
+            paused = windows_during(session, account.id, start, end)  # issue 17: probes in a 报备 window do not count
+            return [ProbeRecord(at, ok, status, kind) for at, ok, status, kind in found
+                    if not any(a <= at < b for a, b in paused)]
 
         return RuleInput(account_id=account.account_id, platform=account.platform, name=account.name, as_of=as_of,
                          config=self.config, observations=observations, probes=probes)

@@ -294,10 +294,10 @@ def test_a_failed_send_is_retried_exactly_once(home, db_url, receivers, monkeypa
     app.close()
 
 
-def test_escalation_goes_to_owner_and_supervisor_exactly_once(home, db_url, receivers, monkeypatch, smtp):
+def test_escalation_goes_to_owner_and_supervisor_exactly_once(home, any_db_url, receivers, monkeypatch, smtp):
     controller, inbox = smtp
     configure(home, monkeypatch, receivers, controller.port)
-    app = App(home, db_url)
+    app = App(home, any_db_url)
     from mediawatch.channels.contacts import import_contacts
 
     import_contacts(app.store, app.config, home / "contacts.csv", at("2026-12-01 00:00"))

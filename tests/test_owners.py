@@ -21,7 +21,8 @@ NOW = "2026-11-21T10:00:00+08:00"
 
 
 @pytest.fixture
-def stale_weibo(server, home, tmp_path, cli):
+def stale_weibo(server, home, tmp_path, any_cli):
+    cli = any_cli
     weibo = WeiboSimulation(server)
     weibo.add(SimWeiboAccount("9900000002", "健康XX", posts=[SimPost(at=T(2026, 10, 1, 9), text="国庆假期安排")]))
     text = (home / "mediawatch.toml").read_text(encoding="utf-8").replace(
@@ -34,7 +35,8 @@ def stale_weibo(server, home, tmp_path, cli):
     return weibo
 
 
-def test_inside_a_maintenance_window_nothing_is_warned_and_after_it_the_rule_counts(stale_weibo, cli, db_url):
+def test_inside_a_maintenance_window_nothing_is_warned_and_after_it_the_rule_counts(stale_weibo, any_cli, any_db_url):
+    cli, db_url = any_cli, any_db_url
     out = cli("maintenance", "add", "wb-stale", "--from", "2026-11-15", "--to", "2026-11-30", "--reason", "账号迁移至新主体",
               now="2026-11-14T09:00:00+08:00")
     assert "maintenance window 1" in out.stdout
@@ -56,7 +58,8 @@ def test_inside_a_maintenance_window_nothing_is_warned_and_after_it_the_rule_cou
     assert "临时报备情况" in html and "账号迁移至新主体" in html and "2026-11-15 至 2026-11-22" in html
 
 
-def test_maintenance_bad_input_exits_2_and_writes_nothing(stale_weibo, cli, db_url):
+def test_maintenance_bad_input_exits_2_and_writes_nothing(stale_weibo, any_cli, any_db_url):
+    cli, db_url = any_cli, any_db_url
     for args, message in ((["nobody", "--from", "2026-11-01", "--to", "2026-11-02", "--reason", "x"], "no account"),
                           (["wb-stale", "--from", "2026-11-05", "--to", "2026-11-01", "--reason", "x"], "--to: must be after"),
                           (["wb-stale", "--from", "11/05", "--to", "2026-11-09", "--reason", "x"], "--from: not a date"),
@@ -71,7 +74,8 @@ def test_maintenance_bad_input_exits_2_and_writes_nothing(stale_weibo, cli, db_u
     app.close()
 
 
-def test_feedback_returned_then_verified_shows_in_warnings_show(stale_weibo, cli, home, tmp_path, db_url):
+def test_feedback_returned_then_verified_shows_in_warnings_show(stale_weibo, any_cli, home, tmp_path, any_db_url):
+    cli, db_url = any_cli, any_db_url
     cli("check", now=NOW)
     wid = json.loads(cli("warnings", "--format", "json", now=NOW).stdout)[0]["id"]
     shown = json.loads(cli("warnings", "show", str(wid), "--format", "json", now=NOW).stdout)
@@ -193,3 +197,35 @@ def test_without_a_browser_the_warning_opens_and_says_so(server, home, tmp_path,
     assert stale and stale[0]["status"] == "open"
     text = cli("warnings", "show", str(stale[0]["id"]), now=NOW).stdout
     assert "screenshot: none (未截图：未找到浏览器" in text
+
+
+def test_probes_that_failed_inside_a_window_do_not_count_after_it(server, home, tmp_path, cli, db_url):
+    """A site down for its redesign inside an approved window is not 站点无法访问 the day after the window."""
+    from datetime import timedelta
+
+    from mediawatch.store.models import Account, Probe
+
+    with open(home / "mediawatch.toml", "a", encoding="utf-8") as f:
+        f.write('\n[evidence]\nscreenshots = false\n')
+    server.route("/", Reply(body="<html><body><ul><li><a href='/a.html'>通知</a> 2026-11-20</li></ul></body></html>"))
+    server.route("/a.html", Reply(body="<html><body>正文</body></html>"))
+    cli("accounts", "import", str(_site_registry(tmp_path, server.url("/"))))
+    cli("maintenance", "add", "site-mzj", "--from", "2026-11-15", "--to", "2026-11-17", "--reason", "网站改版",
+        now="2026-11-10T09:00:00+08:00")
+    app = App(home, db_url)
+    with app.store.session() as s:
+        pk = s.scalar(select(Account.id).where(Account.account_id == "site-mzj"))
+        start = T(2026, 11, 14, 12)
+        for n in range(7 * 6):  # every 4 hours over the week before the check
+            at = start + timedelta(hours=4 * n)
+            inside = T(2026, 11, 15) <= at < T(2026, 11, 18)
+            s.add(Probe(account_pk=pk, at=at, ok=not inside, status=None if inside else 200,
+                        error_kind="timeout" if inside else None, network_ok=True))
+    app.close()
+    cli("check", now=NOW)
+    app = App(home, db_url)
+    with app.store.session() as s:
+        verdicts = s.scalar(select(AccountCheck.verdicts))
+    app.close()
+    assert verdicts["unavailable"] == "pass"
+    assert not [w for w in json.loads(cli("warnings", "--format", "json", now=NOW).stdout) if w["rule"] == "unavailable"]

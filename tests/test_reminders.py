@@ -13,8 +13,8 @@ from report_fixtures import account, at, warning
 
 
 @pytest.fixture
-def app(home, db_url):
-    app = App(home, db_url)
+def app(home, any_db_url):
+    app = App(home, any_db_url)
     yield app
     app.close()
 
