@@ -206,3 +206,22 @@ def test_the_cookie_is_secure_behind_https(home, db_url):
         assert "; secure" in cookie and "httponly" in cookie and "samesite=lax" in cookie
     finally:
         mw.close()
+
+
+def test_an_upload_with_a_bad_columns_file_writes_nothing(console):
+    office = signed_in(console, "office1")
+    accounts = ("account_id,platform,name,owner_unit,url,platform_id,feed_url\n"
+                "site-mz,website,XX区民政局网站,区民政局,https://site-mz.example.gov.cn/,,\n"
+                "site-new,website,新网站,区民政局,https://new.example.gov.cn/,,\n").encode("gbk")
+    columns = ("account_id,column,url,category\n"
+               "site-mz,通知公告,https://site-mz.example.gov.cn/tzgg/,notice\n"
+               "site-new,动态,https://new.example.gov.cn/dt/,blog\n").encode("utf-8")
+    answer = office.post("/accounts/upload", data={"csrf": token(office.get("/accounts/upload").text), "reason": "更新"},
+                         files={"accounts": ("登记表.csv", accounts, "text/csv"),
+                                "columns": ("columns.csv", columns, "application/vnd.ms-excel")})
+    assert answer.status_code == 400
+    assert "columns.csv:3: category: unknown category &#39;blog&#39;" in answer.text
+    with console.app.store.session() as s:
+        names = sorted(s.scalars(select(Account.account_id)))
+        assert names == ["site-jy", "site-mz", "wb-mz", "wx-jy"]
+        assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "accounts.import")) == 0
