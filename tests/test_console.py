@@ -225,3 +225,8 @@ def test_an_upload_with_a_bad_columns_file_writes_nothing(console):
         names = sorted(s.scalars(select(Account.account_id)))
         assert names == ["site-jy", "site-mz", "wb-mz", "wx-jy"]
         assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "accounts.import")) == 0
+
+
+def test_the_signing_key_is_kept_private(console):
+    path = console.home / "console.secret"
+    assert path.stat().st_mode & 0o777 == 0o600 and len(path.read_text().strip()) >= 40
