@@ -436,6 +436,18 @@ def demo(app: App, days: int) -> None:
         raise MediawatchError(f"stopped after {result.completed_days} of {result.days} days")
 
 
+# the web console: `users` and `serve` (their own module)
+from mediawatch.cli_console import register as _register_console  # noqa: E402
+
+_register_console(cli)
+
+
+# issue 17: feedback, 报备 windows, contacts, reminders (their own module)
+from mediawatch.cli_owners import register as _register_owners  # noqa: E402
+
+_register_owners(cli, warnings)
+
+
 @cli.command()
 @click.argument("url", required=False)
 @click.option("--account", "account_id", help="Read this registered website account (its home page and columns).")
@@ -455,12 +467,6 @@ def explain(app: App, url: str | None, account_id: str | None, fmt: str) -> None
         print_json(report)
     else:
         click.echo(render_text(report))
-
-
-# issue 17: feedback, 报备 windows, contacts, reminders (their own module)
-from mediawatch.cli_owners import register as _register_owners  # noqa: E402
-
-_register_owners(cli, warnings)
 
 
 def main() -> None:

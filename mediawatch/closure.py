@@ -78,41 +78,65 @@ def latest_decisions(session: Session, account_pks: list[int] | None = None) -> 
     return {d.account_pk: d for d in session.scalars(query)}
 
 
-def candidates(session: Session, config: Config, now: datetime) -> list[Candidate]:
+def candidates(session: Session, config: Config, now: datetime, *, owner_unit: str | None = None, offset: int = 0,
+               limit: int | None = None) -> list[Candidate]:
     """Accounts over the closure rule, most warnings first, each with the ids of the warnings that count.
 
     One grouped query (covering index on opened_at, status, account_pk) gives the counts and ids.
+    ``owner_unit`` keeps one unit's accounts; ``offset``/``limit`` give one page (see ``candidates_page``).
     """
+    return candidates_page(session, config, now, owner_unit=owner_unit, offset=offset, limit=limit)[0]
+
+
+def candidates_page(session: Session, config: Config, now: datetime, *, owner_unit: str | None = None,
+                    offset: int = 0, limit: int | None = None) -> tuple[list[Candidate], int]:
+    """``candidates`` and the number of all candidates (before offset and limit), in one query."""
     start = window_start(config, now)
-    limit = config.closure.max_warnings
-    over = (
-        select(Warning.account_pk, func.count().label("n"), func.aggregate_strings(cast(Warning.id, String), ",").label("ids"))
-        .where(*counting(start, now, config))
-        .group_by(Warning.account_pk)
-        .having(func.count() > limit)
-        .subquery()
-    )
-    rows = session.execute(
+    threshold = config.closure.max_warnings
+    whole = limit is None  # the whole list: the ids aggregated in the grouped query; a page: read for its rows only
+    columns = [Warning.account_pk, func.count().label("n")]
+    if whole:
+        columns.append(func.aggregate_strings(cast(Warning.id, String), ",").label("ids"))
+    counted = select(*columns).where(*counting(start, now, config))
+    if owner_unit is not None:
+        counted = counted.join(Account, Account.id == Warning.account_pk).where(Account.owner_unit == owner_unit)
+    over = counted.group_by(Warning.account_pk).having(func.count() > threshold).subquery()
+    query = (
         select(Account.id, Account.account_id, Account.name, Account.platform, Account.owner_unit, over.c.n,
-               over.c.ids)
+               over.c.ids if whole else over.c.n, func.count().over().label("total"))
         .join(over, over.c.account_pk == Account.id)
         .where(Account.platform.in_(config.closure.platforms))
         .order_by(over.c.n.desc(), Account.account_id)
-    ).all()
+    )
+    if offset:
+        query = query.offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    rows = session.execute(query).all()
     if not rows:
-        return []
-    decisions = latest_decisions(session)
+        total = session.execute(query.offset(None).limit(1)).first() if offset else None
+        return [], total[-1] if total else 0
+    pks = [row[0] for row in rows]
+    ids: dict[int, list[int]] = {pk: [] for pk in pks}
+    if whole:
+        for row in rows:
+            ids[row[0]] = [int(i) for i in str(row[6]).split(",")]
+    else:
+        for pk, warning_id in session.execute(select(Warning.account_pk, Warning.id)
+                                              .where(*counting(start, now, config), Warning.account_pk.in_(pks))):
+            ids[pk].append(warning_id)
+    decisions = latest_decisions(session, pks if len(pks) <= 500 else None)
     result = []
-    for pk, account_id, name, platform, owner_unit, n, ids in rows:
+    for pk, account_id, name, platform, owner_unit_, n, _ids, _total in rows:
         decision = decisions.get(pk)
         result.append(Candidate(
-            account_pk=pk, account_id=account_id, name=name, platform=platform, owner_unit=owner_unit,
-            warnings_12m=n, warning_ids=sorted(int(i) for i in str(ids).split(",")),
+            account_pk=pk, account_id=account_id, name=name, platform=platform, owner_unit=owner_unit_,
+            warnings_12m=n, warning_ids=sorted(ids[pk]),
             decision=decision.decision if decision else None,
             decision_reason=decision.reason if decision else None,
             decided_at=decision.decided_at if decision else None,
         ))
-    return result
+    return result, rows[0][-1]
 
 
 def decide(session: Session, account_id: str, decision: str, reason: str, actor: str, now: datetime) -> ClosureDecision:

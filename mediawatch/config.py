@@ -193,6 +193,20 @@ DEFAULTS: dict[str, dict[str, Key]] = {
                                   "stuck run never blocks the next day's"),
         "stop_grace_seconds": Key(30.0, "on SIGTERM, requests in flight are cut after this long"),
     },
+    "console": {
+        "host": Key("127.0.0.1", "address `mediawatch serve` binds by default; put nginx with HTTPS in front (README)"),
+        "port": Key(8080, "port `mediawatch serve` listens on by default"),
+        "secure_cookies": Key(False, "true behind HTTPS: the session cookie is sent over HTTPS only (Secure)"),
+        "session_hours": Key(8.0, "a login lasts this long (one working day), then the user signs in again"),
+        "min_password_length": Key(10, "shortest password `users add`/`users passwd` accept (NIST SP 800-63B asks for at least 8)"),
+        "login_max_failures": Key(5, "failed logins from one address or for one name within the window before refusing"),
+        "login_window_seconds": Key(900, "the window of the login limit (OWASP: throttle repeated failures)"),
+        "max_upload_bytes": Key(2_000_000, "largest accounts.csv/columns.csv accepted by upload (a province's registry is ~1 MB)"),
+        "page_size": Key(50, "rows per page in the warnings and accounts lists"),
+        "new_warning_hours": Key(24, "the today page lists warnings opened within this many hours as new (日清日结)"),
+        "recent_checks": Key(30, "checks shown on an account's page"),
+        "sparkline_days": Key(90, "days of posting frequency drawn in an account's sparkline"),
+    },
     "notices": {
         "reply_instructions": Key(
             "请于整改期限内完成整改，并将整改情况书面报送区府办。",

@@ -18,7 +18,7 @@ import gc
 import logging
 import shutil
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Callable
@@ -108,6 +108,7 @@ class DemoResult:
     by_rule: dict[str, int]
     closure: list[dict]
     closure_rule: tuple[int, int] = (3, 365)  # more than this many warnings within this many days
+    console_users: list[tuple[str, str, str | None, str]] = field(default_factory=list)  # name, role, unit, password
     owners: tuple[str, ...] = ()  # issue 17: reminders, feedback, 报备, screenshots, escalations
 
     @property
@@ -146,6 +147,9 @@ class DemoResult:
             out.append(f"bulletins: {len(self.bulletins)} written ({months})")
         if self.bulletin is not None:
             out.append(f"the last full month's bulletin: {self.bulletin} (annex.xlsx and annex.csv beside it)")
+        from mediawatch.demo.console_users import console_lines
+
+        out.extend(console_lines(home, self.console_users))
         out.append("every simulation server has stopped. Look around with, for example:")
         out.append(f"  mediawatch --home {home} warnings --status all")
         out.append(f"  mediawatch --home {home} closure")
@@ -239,8 +243,13 @@ def run_demo(home: Path, *, days: int = 365, db_url: str | None = None, stop: th
         clock.set_now(_at(end, time(21, 0)))
         month = previous_month(end)
         bulletin = _last_bulletin(app, month, stop)
-        return _result(app, district, home, start, end, days, completed, clock.monotonic() - started, cleared,
-                       bulletin)
+        result = _result(app, district, home, start, end, days, completed, clock.monotonic() - started, cleared,
+                         bulletin)
+        if not stop.is_set():
+            from mediawatch.demo.console_users import create_demo_users
+
+            result.console_users = create_demo_users(app)
+        return result
     finally:
         district.stop()
         if app is not None:

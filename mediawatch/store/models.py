@@ -266,6 +266,38 @@ class DaemonLock(Base):
     heartbeat_at: Mapped[datetime]
 
 
+class User(Base):
+    """A console user: ``office`` (everything), ``unit`` (its owner unit's accounts only), ``leader`` (read-only)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(16))  # office | unit | leader
+    owner_unit: Mapped[str | None] = mapped_column(String(200))  # a unit user's owner unit
+    password_hash: Mapped[str] = mapped_column(Text)  # argon2id
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    last_login_at: Mapped[datetime | None]
+
+
+class AuditEntry(Base):
+    """Who changed what, when and why (every state change made in the console, and user management)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(64))  # warning.revoke, closure.decide, accounts.import, user.add, ...
+    target: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(String(64))  # the client's address as the server saw it
+    data: Mapped[dict] = mapped_column(default=dict)
+
+
 # --- reaching the owners (migration 0009): contacts, reminders, feedback, 报备 windows ---------------------------
 
 
