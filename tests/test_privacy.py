@@ -1,0 +1,186 @@
+"""泄露个人隐私: ID numbers (GB 11643), mobiles, bank cards in text and in attachments; evidence masked."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from mediawatch import config as config_module
+from mediawatch.checkers.attachments import Limits, read_attachment
+from mediawatch.checkers.privacy import PrivacyFinder, is_valid_id, luhn_ok, mask_digits, unit_numbers
+
+# the two worked examples printed in GB 11643-1999 itself
+ID_A = "11010519491231002X"
+ID_B = "440524188001010014"
+CARD = "4111111111111111"  # the card networks' published Luhn-valid test number
+MOBILES = ["13912345678", "15800001111", "18655556666"]
+
+
+@pytest.fixture
+def finder():
+    return PrivacyFinder.from_config(config_module.defaults())
+
+
+def full_numbers_in(value) -> list[str]:
+    text = repr(value)
+    return [n for n in [ID_A, ID_B, CARD, *MOBILES] if n in text or n.lower() in text]
+
+
+def test_the_standards_examples_pass_the_check_digit_and_a_changed_digit_fails():
+    assert is_valid_id(ID_A) and is_valid_id(ID_B)
+    assert not is_valid_id(ID_A[:17] + "1")
+    assert not is_valid_id("110105194913310021")  # month 13
+    assert luhn_ok(CARD) and not luhn_ok(CARD[:-1] + "2")
+
+
+def test_an_unmasked_id_number_is_a_hit_with_masked_evidence(finder):
+    hits = finder.find(f"低保公示：张三，身份证号：{ID_A}，住址某村。", page="http://x/1.html")
+    assert [h["kind"] for h in hits] == ["id_card"]
+    assert hits[0]["masked"] == "110105********002X"
+    assert "110105********002X" in hits[0]["context"]
+    assert full_numbers_in(hits) == []
+
+
+def test_masked_forms_are_never_hits(finder):
+    text = ("身份证号：110105********002X 手机：139****5678 另一人 110105194912****2X，"
+            "联系电话 139 **** 5678，卡号 4111********1111")
+    assert finder.find(text, page="p") == []
+
+
+def test_an_18_digit_number_failing_the_check_digit_is_not_a_hit(finder):
+    assert finder.find(f"身份证号：{ID_A[:17]}5", page="p") == []
+
+
+def test_a_unified_social_credit_code_is_not_a_person(finder):
+    assert finder.find(f"统一社会信用代码：{ID_B}", page="p") == []
+    assert len(finder.find(f"负责人身份证：{ID_B}", page="p")) == 1
+
+
+def test_one_contact_mobile_is_normal_a_list_of_mobiles_is_a_leak(finder):
+    assert finder.find(f"联系人：王科长，联系电话：{MOBILES[0]}", page="p") == []
+    listing = "\n".join(f"{name} {m}" for name, m in zip("甲乙丙", MOBILES))
+    hits = finder.find(listing, page="p")
+    assert sorted(h["masked"] for h in hits) == sorted(m[:3] + "****" + m[-4:] for m in MOBILES)
+    assert full_numbers_in(hits) == []
+
+
+def test_a_mobile_on_the_same_line_as_an_id_number_is_a_hit(finder):
+    hits = finder.find(f"李四 {ID_A} {MOBILES[1]}", page="p")
+    assert sorted(h["kind"] for h in hits) == ["id_card", "mobile"]
+
+
+def test_allowed_and_unit_numbers_never_count(finder):
+    home = f"版权所有 XX区民政局 值班电话：{MOBILES[0]}"
+    own = unit_numbers(home)
+    assert own == {MOBILES[0]}
+    text = "\n".join(f"人{i} {m}" for i, m in enumerate(MOBILES))
+    hits = finder.find(text, page="p", unit_numbers=own)
+    assert hits == []  # two left: under the threshold of three
+
+
+def test_bank_cards_need_a_card_label_and_a_unit_account_is_not_a_person(finder):
+    assert finder.find(f"订单 {CARD}", page="p") == []
+    hits = finder.find(f"补贴发放：王五 银行卡号：{CARD}", page="p")
+    assert [h["kind"] for h in hits] == ["bank_card"] and hits[0]["masked"] == "4111********1111"
+    assert finder.find(f"对公账号：{CARD}", page="p") == []
+
+
+def test_mask_digits_hides_every_long_number():
+    assert mask_digits(f"a {ID_A} b 13912345678 c 2026") == "a 110***********002X b 139****5678 c 2026"
+
+
+# --- attachments ---------------------------------------------------------------------------
+
+def xlsx_with_leak_on_second_sheet() -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "说明"
+    first.append(["本表为2026年度补贴发放名单"])
+    second = book.create_sheet("名单")
+    second.append(["序号", "姓名", "身份证号码", "联系电话"])
+    second.append([1, "张三", ID_A, 13912345678])
+    second.append([2, "李四", ID_B, "15800001111"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_an_xlsx_with_a_leak_on_its_second_sheet(finder):
+    parts, note = read_attachment(xlsx_with_leak_on_second_sheet(), "http://x/files/mingdan.xlsx")
+    assert note is None
+    hits = finder.find_parts(parts, page="http://x/a.html", attachment="http://x/files/mingdan.xlsx")
+    kinds = sorted(h["kind"] for h in hits)
+    assert kinds == ["id_card", "id_card", "mobile", "mobile"]
+    assert {h["where"] for h in hits} == {"工作表“名单” 第2行", "工作表“名单” 第3行"}
+    assert full_numbers_in(hits) == []
+
+
+def test_a_docx_table_is_read():
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("关于发放补贴的公示")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "姓名", "身份证号"
+    table.cell(1, 0).text, table.cell(1, 1).text = "王五", ID_B
+    buffer = io.BytesIO()
+    document.save(buffer)
+    parts, note = read_attachment(buffer.getvalue(), "http://x/gs.docx")
+    finder = PrivacyFinder.from_config(config_module.defaults())
+    hits = finder.find_parts(parts, page="p")
+    assert [(h["kind"], h["where"]) for h in hits] == [("id_card", "表格1 第2行")]
+
+
+def tiny_pdf(text: str) -> bytes:
+    """A one-page PDF showing ``text`` (ASCII) in Helvetica, with a correct cross-reference table."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = io.BytesIO(), []
+    out.write(b"%PDF-1.4\n")
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def test_a_pdf_page_is_read():
+    parts, note = read_attachment(tiny_pdf(f"ID {ID_A}"), "http://x/list.pdf")
+    assert note is None and parts and parts[0][0] == "第1页"
+    hits = PrivacyFinder.from_config(config_module.defaults()).find_parts(parts, page="p")
+    assert [h["masked"] for h in hits] == ["110105********002X"]
+
+
+def test_old_binary_word_files_and_broken_files_are_notes_not_crashes():
+    parts, note = read_attachment(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "http://x/a.doc")
+    assert parts == [] and "未检查" in note
+    parts, note = read_attachment(b"PK\x03\x04 not really a zip", "http://x/a.xlsx")
+    assert parts == [] and "无法读取" in note
+
+
+def test_the_cell_budget_stops_a_big_sheet_with_a_note():
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for i in range(2000):
+        sheet.append([i, f"name{i}", "x"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    parts, note = read_attachment(buffer.getvalue(), "http://x/big.xlsx", Limits(max_cells=300))
+    assert note and "300" in note
+    assert 90 <= len(parts) <= 101
+    assert re.match(r"工作表“Sheet” 第\d+行", parts[-1][0])
