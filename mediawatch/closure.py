@@ -42,7 +42,8 @@ def window_start(config: Config, now: datetime) -> datetime:
 
 def counting(start: datetime, end: datetime):
     """The WHERE clause of a warning that counts toward the closure rule."""
-    return (Warning.status != "revoked", Warning.opened_at > start, Warning.opened_at <= end)
+    # pending findings (tampering awaiting the office's confirmation) do not count: issue 15
+    return (Warning.status.not_in(("revoked", "pending")), Warning.opened_at > start, Warning.opened_at <= end)
 
 
 def warning_counts(session: Session, config: Config, now: datetime) -> dict[int, int]:

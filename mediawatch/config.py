@@ -103,6 +103,8 @@ DEFAULTS: dict[str, dict[str, Key]] = {
             },
             "which rules apply to which platform (design.md rules table)",
         ),
+        "confirm_first": Key(["tamper_suspected"],
+                             "issue 15: these rules open a warning pending the office's confirmation (warnings confirm)"),
         "warn": Key(
             {rule: True for rule in RULE_IDS},
             "false: the rule is evaluated and recorded but raises no warning",

@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Iterator
 from sqlalchemy import and_, delete, func, insert, or_, select
 from sqlalchemy.orm import selectinload
 
-from mediawatch import checkers, clock, rules
+from mediawatch import checkers, clock, findings, rules
 from mediawatch.app import App
 from mediawatch.canary import check_canary
 from mediawatch.checkers.base import PRIMARY_KIND, AccountSpec, CheckContext, ColumnSpec, Observation
@@ -88,7 +88,8 @@ def _spec(account: Account) -> AccountSpec:
         pk=account.id, account_id=account.account_id, platform=account.platform, name=account.name,
         owner_unit=account.owner_unit, url=account.url, platform_id=account.platform_id, feed_url=account.feed_url,
         source=account.source, source_url=account.source_url,
-        columns=tuple(ColumnSpec(c.column, c.url, c.category) for c in account.columns if c.active),
+        columns=tuple(ColumnSpec(c.column, c.url, c.category, tuple(sorted((c.selectors or {}).items())))
+                      for c in account.columns if c.active),
     )
 
 
@@ -200,7 +201,7 @@ class Runner:
         self.progress("check", 0, total)
         # shared by the run's accounts: one link checker (one pool of threads and connections, each
         # URL judged once per run), one typo matcher
-        extras: dict = {}
+        extras: dict = {"interaction_cache": findings.InteractionCache(self.store)}  # issue 15
         try:
             done = self._observe_all(run_id, self._specs(todo), since, as_of, extras, total)
         finally:
@@ -330,6 +331,7 @@ class Runner:
                     apply_verdicts(session, account, verdicts, as_of=as_of, run_id=run_id, config=self.config,
                                    open_warnings=part.open_warnings.get(account.id, []),
                                    revoked=part.revoked.get(account.id, []))
+                    findings.after_evaluation(session, account, given, as_of)  # issue 15: tamper baseline
                     check.evaluated_at = clock.now()
                     check.verdicts = {v.rule: v.outcome for v in verdicts}
                     session.commit()
@@ -352,7 +354,8 @@ class Runner:
             return [ProbeRecord(at, ok, status, kind) for at, ok, status, kind in found]
 
         return RuleInput(account_id=account.account_id, platform=account.platform, name=account.name, as_of=as_of,
-                         config=self.config, observations=observations, probes=probes)
+                         config=self.config, observations=observations, probes=probes,
+                         baseline=lambda: findings.load_baseline(session, account.id))  # issue 15
 
     # --- the whole run ----------------------------------------------------------------------
 
@@ -434,8 +437,9 @@ class _EvaluationChunk:
         self.revoked: dict[int, list[Warning]] = {}
         for warning in session.scalars(select(Warning).where(
                 Warning.account_pk.in_(pks), Warning.source == SYSTEM,
-                or_(Warning.status == "open", and_(Warning.status == "revoked", Warning.resolved_at.is_(None))))):
-            held = self.open_warnings if warning.status == "open" else self.revoked
+                or_(Warning.status.in_(("open", "pending")),  # pending: issue 15
+                    and_(Warning.status == "revoked", Warning.resolved_at.is_(None))))):
+            held = self.open_warnings if warning.status in ("open", "pending") else self.revoked
             held.setdefault(warning.account_pk, []).append(warning)
 
 

@@ -43,6 +43,9 @@ from mediawatch.checkers.links import (
 )
 from mediawatch.checkers.typos import TypoMatcher, visible_text
 
+from mediawatch.checkers import safety  # issue 15: 安全 (privacy, hidden links, tampering)
+from mediawatch.checkers.interaction import observe_column  # issue 15: 互动回应差
+
 log = logging.getLogger(__name__)
 
 CRAWLED_TAGS = frozenset({"a", "area", "iframe", "frame", "meta"})
@@ -103,6 +106,7 @@ class _SiteCheck:
         self.checker = LinkChecker.for_run(ctx)
         self.page_bytes = int(self.config.crawl.max_page_bytes)
         self.pages: dict[str, Future] = {}
+        self.safety = safety.SafetyScan(self)  # issue 15
 
     # --- pages ------------------------------------------------------------------------------
 
@@ -140,6 +144,11 @@ class _SiteCheck:
             observations.append(self._guard("column", column.url, self._column, column))
         links, typos = self._guard_pair(home)
         observations.extend([links, typos])
+        # issue 15: interaction columns; privacy, hidden_links and tamper from the pages read above
+        observations.extend(self._guard("interaction", column.url, observe_column, self, column, self.ctx,
+                                        dict(column.selectors))
+                            for column in account.columns if column.category == "interaction")
+        observations.extend(self.safety.finish(home, _page_failure(home)))
         return observations
 
     def _guard(self, kind: str, target: str | None, fn, *args) -> Observation:
@@ -211,6 +220,7 @@ class _SiteCheck:
                     planned.add(link.url)
                     inner += 1
                     queue.append(self.page(link.url))
+            self.safety.read_page(result, links)  # issue 15
             if not external:
                 links = [link for link in links if host_of(link.url) in site_hosts]
             self.checker.submit(links)
@@ -223,6 +233,7 @@ class _SiteCheck:
             if final not in parsed and _page_failure(result) is None:
                 parsed.add(final)
                 hits.extend(matcher.find(visible_text(result.tree), page=result.final_url))
+                self.safety.read_page(result, extract_links(result.tree, result.final_url))  # issue 15
         report = self.checker.report(all_links, homepage=home.final_url)
         links_obs = Observation("links", target=url, data={
             "pages_crawled": len(parsed), "links_checked": report.links_checked, "urls_checked": report.urls_checked,

@@ -45,6 +45,8 @@ class RuleInput:
     observations: list[StoredObservation]
     # probes of this account between two times (network_ok ones only), loaded on demand
     probes: Callable[[datetime, datetime], list[ProbeRecord]] = lambda start, end: []
+    # the office's accepted home-page baseline (tamper_suspected), loaded on demand; None: none yet
+    baseline: Callable[[], dict | None] = lambda: None
 
     def of_kind(self, kind: str) -> list[StoredObservation]:
         return [o for o in self.observations if o.kind == kind]
