@@ -133,8 +133,11 @@ def test_interaction_privacy_and_links_on_a_local_site(site, cli, home):
 
     assert "hidden_links" not in found  # a hidden .gov.cn link and a visible 人民网 link are not hits
 
-    # no full number anywhere: not in the database file, not in the notices
+    # the owner's notice shows each finding, numbers masked; no full number anywhere
     cli("notices", now=NOW)
+    notice = "".join(p.read_text(encoding="utf-8") for p in (home / "reports").rglob("*.html"))
+    for shown in ("440524********0014", "工作表“名单” 第2行", "关于小区停水的咨询", "未回复", "泄露个人隐私", "互动回应差"):
+        assert shown in notice, shown
     blobs = [(home / "mediawatch.db").read_bytes()]
     blobs += [p.read_bytes() for p in (home / "reports").rglob("*") if p.is_file()]
     for blob in blobs:
