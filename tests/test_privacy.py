@@ -184,3 +184,13 @@ def test_the_cell_budget_stops_a_big_sheet_with_a_note():
     assert note and "300" in note
     assert 90 <= len(parts) <= 101
     assert re.match(r"工作表“Sheet” 第\d+行", parts[-1][0])
+
+
+def test_a_number_cut_by_the_context_window_shows_none_of_its_digits(finder):
+    text = "\n".join(f"居民{i} 身份证号码：{n} 联系电话：{m}" for i, (n, m) in enumerate(zip([ID_A, ID_B], MOBILES)))
+    text += f"\n居民9 联系电话：{MOBILES[2]}"
+    hits = finder.find(text, page="p")
+    assert len(hits) == 5
+    for hit in hits:
+        digits_runs = re.findall(r"\d{4,}", hit["context"].replace(hit["masked"], ""))
+        assert digits_runs == [], hit["context"]

@@ -184,6 +184,7 @@ def _docx(content: bytes, budget: _Budget) -> list[tuple[str, str]]:
 def _pdf(content: bytes, budget: _Budget) -> list[tuple[str, str]]:
     import pypdf
 
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged file is our note, not a log line per page
     reader = pypdf.PdfReader(io.BytesIO(content))
     parts: list[tuple[str, str]] = []
     for number, page in enumerate(reader.pages, start=1):

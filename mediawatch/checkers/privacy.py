@@ -190,8 +190,12 @@ class PrivacyFinder:
         return found
 
     def _context(self, text: str, start: int, end: int, masked: str) -> str:
-        before = text[max(0, start - self.context_chars):start]
-        after = text[end:end + self.context_chars]
+        lo, hi = max(0, start - self.context_chars), min(len(text), end + self.context_chars)
+        before, after = text[lo:start], text[end:hi]
+        if lo > 0 and text[lo - 1].isdigit():  # a number cut by the window shows none of its digits
+            before = re.sub(r"^[0-9Xx \-]+", "…", before)
+        if hi < len(text) and text[hi].isdigit():
+            after = re.sub(r"[0-9 \-]+$", "…", after)
         return _WS.sub(" ", mask_digits(before) + "【" + masked + "】" + mask_digits(after)).strip()
 
     def find_parts(self, parts, *, page: str, attachment: str | None = None, post_id: str | None = None,
