@@ -133,9 +133,18 @@ def test_interaction_privacy_and_links_on_a_local_site(site, cli, home):
 
     assert "hidden_links" not in found  # a hidden .gov.cn link and a visible 人民网 link are not hits
 
+    # the annex's yearly interaction figures (政府网站工作年度报表)
+    cli("bulletin", "--month", "2026-11", now=NOW)
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(home / "reports" / "2026-11" / "annex.xlsx")["互动交流（年度）"]
+    assert list(sheet.iter_rows(values_only=True))[1] == ("site-mzj", "XX区民政局", "区民政局", 1, 4, 2, 2, 90.0, 2)
+    bulletin = (home / "reports" / "2026-11" / "bulletin.html").read_text(encoding="utf-8")
+    assert "泄露个人隐私" in bulletin and "互动回应差" in bulletin
+
     # the owner's notice shows each finding, numbers masked; no full number anywhere
     cli("notices", now=NOW)
-    notice = "".join(p.read_text(encoding="utf-8") for p in (home / "reports").rglob("*.html"))
+    notice = "".join(p.read_text(encoding="utf-8") for p in (home / "reports" / "notices").rglob("*.html"))
     for shown in ("440524********0014", "工作表“名单” 第2行", "关于小区停水的咨询", "未回复", "泄露个人隐私", "互动回应差"):
         assert shown in notice, shown
     blobs = [(home / "mediawatch.db").read_bytes()]

@@ -104,6 +104,11 @@ def write(doc: Document, folder: Path) -> tuple[Path, Path]:
     _sheet(book, "单位汇总", UNIT_HEADER, unit_rows(doc), [24, 10, 8, 8, 8, 10, 10, 10, 10, 12])
     _sheet(book, "问题清单", PROBLEM_HEADER, problem_rows(doc), [10, 22, 14, 24, 16, 14, 18, 40, 14, 12, 12, 12])
     _sheet(book, "合格率趋势", TREND_HEADER, trend_rows(doc), [10, 10, 10, 10, 10])
+    if getattr(doc, "interaction", None):  # issue 15: 互动交流 yearly figures
+        from mediawatch.bulletin import interaction_counts
+
+        _sheet(book, "互动交流（年度）", interaction_counts.HEADER, interaction_counts.rows(doc.interaction),
+               [16, 24, 22, 10, 12, 12, 12, 14, 18])
     xlsx = folder / "annex.xlsx"
     tmp = xlsx.with_name("annex.xlsx.tmp")
     book.save(tmp)
