@@ -169,6 +169,13 @@ _ANSWER_WORDS = re.compile(r"回复|答复|办结|处理|反馈|回应")
 _ASK_WORDS = re.compile(r"留言|提问|来信|咨询|投诉|写信|提交|发表|时间|日期")
 
 
+def _without_status(text: str) -> str:
+    """A label with the status words taken out (未回复 before a date is a status, not the answer's label)."""
+    for word in PENDING_WORDS + ANSWERED_WORDS:
+        text = text.replace(word, "")
+    return text
+
+
 def _read_entry(entry, anchor, page_url: str, now) -> dict | None:
     message = _message(anchor, page_url)
     if message is None:
@@ -181,7 +188,7 @@ def _read_entry(entry, anchor, page_url: str, now) -> dict | None:
         normal = normalize_text(text)
         found = dates_in(normal, now, alone=True)
         if found:
-            prefix = label + re.split(r"\d", normal, maxsplit=1)[0]
+            prefix = _without_status(label + re.split(r"\d", normal, maxsplit=1)[0])
             if _ANSWER_WORDS.search(prefix):
                 answered = answered or found[0]
             elif _ASK_WORDS.search(prefix):
