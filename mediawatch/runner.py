@@ -26,6 +26,7 @@ from sqlalchemy.orm import selectinload
 from mediawatch import checkers, clock, findings, rules
 from mediawatch.app import App
 from mediawatch.canary import check_canary
+from mediawatch.checkers.privacy import scrub  # issue 15: no full personal number is ever stored
 from mediawatch.checkers.base import PRIMARY_KIND, AccountSpec, CheckContext, ColumnSpec, Observation
 from mediawatch.closure import latest_decisions
 from mediawatch.errors import BadInput
@@ -277,7 +278,7 @@ class Runner:
         for spec, observations in checked:
             outcome, failure, network = _outcome(spec, observations)
             rows.extend({"run_id": run_id, "account_pk": spec.pk, "as_of": as_of, "kind": o.kind, "target": o.target,
-                         "ok": o.ok, "error_kind": o.error_kind, "error": o.error, "data": o.data}
+                         "ok": o.ok, "error_kind": o.error_kind, "error": o.error, "data": scrub(o.data)}  # scrub: issue 15
                         for o in observations)
             checks.append({"run_id": run_id, "account_pk": spec.pk, "as_of": as_of, "checked_at": clock.now(),
                            "outcome": outcome, "failure": failure, "network_failure": network, "verdicts": {}})

@@ -194,3 +194,22 @@ def test_a_number_cut_by_the_context_window_shows_none_of_its_digits(finder):
     for hit in hits:
         digits_runs = re.findall(r"\d{4,}", hit["context"].replace(hit["masked"], ""))
         assert digits_runs == [], hit["context"]
+
+
+def test_what_is_stored_is_scrubbed_but_links_stay_followable():
+    from mediawatch.checkers.privacy import scrub
+
+    data = {"posts": [{"title": f"寻找失主 {ID_A} 电话{MOBILES[0]}", "url": f"http://x/{MOBILES[0]}.html"}],
+            "count": 3, "text": "2026-11-20 第20261120号"}
+    cleaned = scrub(data)
+    assert cleaned["posts"][0]["title"] == "寻找失主 110105********002X 电话139****5678"
+    assert cleaned["posts"][0]["url"] == data["posts"][0]["url"]
+    assert cleaned["count"] == 3 and cleaned["text"] == data["text"]
+
+
+def test_scrub_leaves_bare_identifiers_alone():
+    from mediawatch.checkers.privacy import scrub
+
+    assert scrub({"id": "5000000100000001", "uid": "13912345678"}) == {"id": "5000000100000001", "uid": "13912345678"}
+    assert scrub(f"银行卡号：{CARD}") == "银行卡号：4111********1111"
+    assert scrub(f"订单 {CARD}") == f"订单 {CARD}"

@@ -252,3 +252,48 @@ def unit_numbers(text: str) -> set[str]:
         if UNIT_NUMBER_LABELS.search(before):
             numbers.add("".join(m.groups()))
     return numbers
+
+
+# --- the store's guard ------------------------------------------------------------------------
+
+STORED_CARD_LABELS = ("卡号", "银行卡", "账号", "帐号", "社保卡", "存折")
+_GATE = re.compile(r"\d{11}|\d{3}[ \-]\d{4}[ \-]\d{4}")
+
+
+def mask_numbers(text: str, *, latest_year: int = 2100) -> str:
+    """``text`` with every personal-looking number masked: valid ID numbers, mobiles, and Luhn-valid
+    card-length numbers (no thresholds or labels here: this guards what is stored, not what warns)."""
+
+    def id_or_keep(match: re.Match) -> str:
+        number = match.group(0)
+        return mask("id_card", number) if is_valid_id(number, latest_year=latest_year) else number
+
+    text = _ID.sub(id_or_keep, text)
+
+    if text.isdigit():
+        return text  # a bare number is an identifier (a post's id), not text a person wrote
+
+    def card_or_keep(match: re.Match) -> str:
+        digits = re.sub(r"[ \-]", "", match.group(0))
+        labelled = any(label in text[max(0, match.start() - 12):match.start()] for label in STORED_CARD_LABELS)
+        if labelled and 16 <= len(digits) <= 19 and luhn_ok(digits):
+            return mask("bank_card", digits)
+        return match.group(0)
+
+    text = _CARD.sub(card_or_keep, text)
+    return _MOBILE.sub(lambda m: mask("mobile", "".join(m.groups())), text)
+
+
+def scrub(value):
+    """A JSON-like value with every string passed through ``mask_numbers`` (URLs left as they are:
+    a link must stay followable). What the runner stores goes through this, so no observation,
+    warning or notice ever holds a full personal number, whichever checker read it."""
+    if isinstance(value, str):
+        if not _GATE.search(value) or value.startswith(("http://", "https://")):
+            return value
+        return mask_numbers(value)
+    if isinstance(value, dict):
+        return {key: scrub(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [scrub(item) for item in value]
+    return value
