@@ -119,3 +119,31 @@ class InteractionCache:
             if message.get("answered") and message.get("url"):
                 found[message["url"]] = {"asked": message.get("asked"), "answered": message["answered"]}
         return found
+
+
+class AttachmentCache:
+    """Attachments read in the account's previous check: validator (ETag/Last-Modified and length), note
+    and the (masked) hits found in each, so an unchanged file costs a HEAD, not a download and a parse."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def get(self, account_pk: int) -> dict[str, dict]:
+        with self.store.session() as session:
+            data = session.scalar(
+                select(ObservationRow.data).where(ObservationRow.account_pk == account_pk,
+                                                  ObservationRow.kind == "privacy", ObservationRow.ok.is_(True))
+                .order_by(ObservationRow.as_of.desc(), ObservationRow.id.desc()).limit(1))
+        return self.from_data(data or {})
+
+    @staticmethod
+    def from_data(data: dict) -> dict[str, dict]:
+        """url -> {validator, note, hits} from one ``privacy`` observation's data."""
+        found: dict[str, dict] = {}
+        for entry in data.get("attachments") or []:
+            if entry.get("url") and entry.get("validator"):
+                found[entry["url"]] = {"validator": entry["validator"], "note": entry.get("note"), "hits": []}
+        for hit in data.get("hits") or []:
+            if hit.get("attachment") in found:
+                found[hit["attachment"]]["hits"].append(hit)
+        return found

@@ -202,7 +202,8 @@ class Runner:
         self.progress("check", 0, total)
         # shared by the run's accounts: one link checker (one pool of threads and connections, each
         # URL judged once per run), one typo matcher
-        extras: dict = {"interaction_cache": findings.InteractionCache(self.store)}  # issue 15
+        extras: dict = {"interaction_cache": findings.InteractionCache(self.store),  # issue 15
+                        "attachment_cache": findings.AttachmentCache(self.store)}
         try:
             done = self._observe_all(run_id, self._specs(todo), since, as_of, extras, total)
         finally:

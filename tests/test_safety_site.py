@@ -221,3 +221,22 @@ def test_tampering_is_pending_until_confirmed_and_a_dismissal_moves_the_baseline
     assert json.loads(cli("warnings", "--status", "pending", "--format", "json").stdout) == []
     shown = cli("warnings", "show", str(second[0]["id"])).stdout
     assert "dismissed" in shown and "新增网站统计脚本" in shown
+
+
+def test_an_unchanged_attachment_is_not_read_again_and_its_hits_still_count(server, home, tmp_path, cli):
+    server.route("/", Reply(body=page('<p><a href="/files/mingdan.xlsx">附件：名单.xlsx</a></p>')))
+    server.route("/files/mingdan.xlsx", Reply(body=xlsx_second_sheet(), content_type=XLSX, headers={"ETag": '"v1"'}))
+    with (home / "mediawatch.toml").open("a", encoding="utf-8") as f:
+        f.write("[crawl]\ncheck_external_links = false\n")
+    (tmp_path / "a.csv").write_text("account_id,platform,name,owner_unit,url\n"
+                                    f"s,website,XX,区XX局,{server.url('/')}\n", encoding="utf-8")
+    cli("accounts", "import", str(tmp_path / "a.csv"))
+    cli("check", now="2026-11-20T10:00:00+08:00")
+    cli("check", now=NOW)
+    gets = [r for r in server.requests if r.path == "/files/mingdan.xlsx" and r.method == "GET"]
+    assert len(gets) == 1  # the second day: a HEAD only
+    leak = warnings_by_rule(cli)["privacy_leak"]
+    assert leak["status"] == "open" and leak["evidence"]["count"] == 2
+    server.route("/files/mingdan.xlsx", Reply(status=404, body=page("404")))
+    cli("check", now="2026-11-22T10:00:00+08:00")
+    assert warnings_by_rule(cli)["privacy_leak"]["status"] == "resolved"

@@ -56,6 +56,8 @@ class SafetyScan:
         self.attachments: dict[str, str] = {}  # url -> the page it was linked from (first seen)
         self.frame: dict | None = None
         self.error: str | None = None
+        self.seen: list[dict] = []  # attachments read (or known unchanged): url, page, validator, note
+        self.cached = 0
 
     def read_page(self, result, links=()) -> None:
         """One parsed page of the site (the home page first). Never raises: an error is kept and
@@ -103,17 +105,29 @@ class SafetyScan:
         cap = int(settings.max_attachment_bytes)
         limits = Limits.from_config(self.config)
         fetcher = self.site.fetcher
+        cache = self.ctx.extras.get("attachment_cache")
+        previous = cache.get(self.site.account.pk) if cache is not None else {}
         read, skipped = 0, []
         for url, page in list(self.attachments.items())[:int(settings.max_attachments_per_site)]:
             head = fetcher.fetch(url, method="HEAD", retries=0)
             size = _length(head)
+            validator = _validator(head)
+            known = previous.get(url)
+            if validator and known and known.get("validator") == validator:  # unchanged since it was read
+                self.cached += 1
+                self.seen.append({"url": url, "page": page, "validator": validator, "note": known.get("note")})
+                if known.get("note"):
+                    skipped.append({"url": url, "page": page, "note": known["note"]})
+                self.privacy_hits.extend(known.get("hits") or [])
+                continue
             if head.error_kind is None and head.status is not None and head.status < 400 and size is not None \
                     and size > cap:
                 skipped.append({"url": url, "page": page, "note": f"文件{size / 1e6:.1f}MB，超过{cap / 1e6:g}MB上限，未检查"})
                 continue
             result = fetcher.fetch(url, max_bytes=cap + 1)
             if result.error_kind is not None or result.status is None or result.status >= 400:
-                skipped.append({"url": url, "page": page, "note": f"无法下载（{result.error_kind or result.status}）"})
+                skipped.append({"url": url, "page": page, "note": f"无法下载（{result.error_kind or result.status}）",
+                                "error_kind": result.error_kind or "http"})
                 continue
             if result.truncated:
                 skipped.append({"url": url, "page": page, "note": f"文件超过{cap / 1e6:g}MB上限，未检查"})
@@ -123,6 +137,7 @@ class SafetyScan:
             read += 1
             if note:
                 skipped.append({"url": url, "page": page, "note": note})
+            self.seen.append({"url": url, "page": page, "validator": validator, "note": note})
             self.privacy_hits.extend(self.finder.find_parts(parts, page=page, attachment=url,
                                                             unit_numbers=self.own_numbers))
         return read, skipped
@@ -137,7 +152,7 @@ class SafetyScan:
         observations = [
             Observation("privacy", target=url, data={
                 "texts_scanned": self.pages, "attachments_read": read, "attachments_skipped": skipped,
-                "hits": self.privacy_hits}),
+                "attachments_cached": self.cached, "attachments": self.seen, "hits": self.privacy_hits}),
             Observation("hidden_links", target=url, data={
                 "pages_scanned": self.pages, "hits": self.link_hits, "review": list(self.review.values())}),
         ]
@@ -148,6 +163,16 @@ class SafetyScan:
 
 def failed(error_kind: str, error: str, target: str | None) -> list[Observation]:
     return [Observation.failed(kind, error_kind, error, target=target) for kind in ("privacy", "hidden_links", "tamper")]
+
+
+def _validator(head) -> str | None:
+    """What says a file is unchanged: its ETag or Last-Modified, with its length (None: nothing to go by)."""
+    if head.error_kind is not None or head.status is None or head.status >= 400:
+        return None
+    etag, modified = head.headers.get("etag"), head.headers.get("last-modified")
+    if not etag and not modified:
+        return None
+    return f"{head.headers.get('content-length') or ''}|{etag or ''}|{modified or ''}"
 
 
 def _length(result) -> int | None:

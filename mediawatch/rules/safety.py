@@ -38,6 +38,9 @@ class PrivacyLeak:
             return Verdict(self.id, FAIL, f"{places}处页面或附件公开了未脱敏的个人信息（{kinds}）", evidence)
         if given.platform != "website" and not data.get("texts_scanned"):
             return Verdict.unknown(self.id, "no new text to scan")
+        unread = [s for s in skipped if s.get("error_kind") and s["error_kind"] != "http"]
+        if unread:  # a file we could not download (timeout, reset ...) is never called clean
+            return Verdict.unknown(self.id, f"{len(unread)} attachment(s) could not be downloaded")
         return Verdict(self.id, PASS, "", evidence)
 
 

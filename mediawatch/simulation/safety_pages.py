@@ -156,5 +156,5 @@ class LeakNotice:
             return Reply(status=404, body=b"<html><body>404</body></html>")
         if self._xlsx is None:
             self._xlsx = spreadsheet()
-        return Reply(body=self._xlsx,
+        return Reply(body=self._xlsx, headers={"ETag": f'"mingdan-{self.posted}"'},
                      content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
