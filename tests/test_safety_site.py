@@ -240,3 +240,16 @@ def test_an_unchanged_attachment_is_not_read_again_and_its_hits_still_count(serv
     server.route("/files/mingdan.xlsx", Reply(status=404, body=page("404")))
     cli("check", now="2026-11-22T10:00:00+08:00")
     assert warnings_by_rule(cli)["privacy_leak"]["status"] == "resolved"
+
+
+def test_a_bad_illegal_site_dictionary_fails_only_these_checks(server, home, tmp_path, cli):
+    server.route("/", Reply(body=HOME))
+    (home / "words.csv").write_text("word,kind\n某词,weapons\n", encoding="utf-8")
+    with (home / "mediawatch.toml").open("a", encoding="utf-8") as f:
+        f.write('[crawl]\ncheck_external_links = false\nmax_pages = 0\n[hidden_links]\nextra_dictionaries = ["words.csv"]\n')
+    (tmp_path / "a.csv").write_text("account_id,platform,name,owner_unit,url\n"
+                                    f"s,website,XX,区XX局,{server.url('/')}\n", encoding="utf-8")
+    cli("accounts", "import", str(tmp_path / "a.csv"))
+    out = cli("check", now=NOW).stdout
+    assert "1 checked, 0 check_failed" in out  # the home page, columns and links were still judged
+    assert {"privacy_leak", "hidden_links", "tamper_suspected"}.isdisjoint(warnings_by_rule(cli))

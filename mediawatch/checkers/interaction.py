@@ -313,6 +313,7 @@ def observe_column(site, column, ctx, selectors: dict | None = None) -> Observat
         if _page_failure(page) is not None:
             unresolved += 1
             continue
+        site.safety.read_page(page)  # a message page may itself publish the writer's numbers (privacy_leak)
         asked, answered, status = read_detail(page.tree, ctx.now, selectors)
         message.update(asked=message["asked"] or _day(asked), answered=_day(answered),
                        status=status or message["status"], source="detail")

@@ -45,8 +45,13 @@ class SafetyScan:
         self.site = site
         self.ctx = site.ctx
         self.config = site.config
-        self.finder = _finder(self.ctx)
-        self.matcher = _matcher(self.ctx)
+        self.error: str | None = None
+        try:
+            self.finder = _finder(self.ctx)
+            self.matcher = _matcher(self.ctx)
+        except Exception as exc:  # noqa: BLE001 - e.g. a bad extra dictionary: these three fail, the rest goes on
+            log.error("safety checks unavailable: %s", exc)
+            self.error = f"{exc.__class__.__name__}: {exc}"
         self.site_hosts: set[str] = {host_of(normalize_url(site.account.url))}
         self.own_numbers: set[str] = set()
         self.privacy_hits: list[dict] = []
@@ -55,7 +60,6 @@ class SafetyScan:
         self.pages = 0
         self.attachments: dict[str, str] = {}  # url -> the page it was linked from (first seen)
         self.frame: dict | None = None
-        self.error: str | None = None
         self.seen: list[dict] = []  # attachments read (or known unchanged): url, page, validator, note
         self.cached = 0
 
