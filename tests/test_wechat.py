@@ -56,7 +56,7 @@ def test_appmsgpublish_from_the_backend_url(home, sim):
                                        ("session_expired.json", "login_redirect")])
 def test_backend_refusals_are_check_failed(home, name, kind):
     obs = _check(home, NO_ARTICLES, source_url=str(DATA / name))
-    assert [o.ok for o in obs.values()] == [False] * 4
+    assert [o.ok for o in obs.values()] == [False] * 5  # posts, profile, links, typos, privacy (issue 15)
     assert obs["posts"].error_kind == kind
 
 

@@ -76,6 +76,8 @@ class InteractionUnanswered:
                            evidence)
         if unchecked:
             return Verdict.unknown(self.id, f"{len(unchecked)} interaction column(s) not loaded")
+        if unresolved:  # a message whose answer we could not read may be the late one: never called on time
+            return Verdict.unknown(self.id, f"{unresolved} message(s) within the window could not be judged")
         if not judged:
             return Verdict.unknown(self.id, "no message within the window could be judged")
         return Verdict(self.id, PASS, "", evidence)
