@@ -26,6 +26,7 @@ from mediawatch.checkers.typos import visible_text
 
 log = logging.getLogger(__name__)
 ANCHOR_TAGS = ("a", "area")
+GONE_STATUSES = (404, 410)
 
 
 def _finder(ctx) -> PrivacyFinder:
@@ -115,6 +116,9 @@ class SafetyScan:
         for url, page in list(self.attachments.items())[:int(settings.max_attachments_per_site)]:
             head = fetcher.fetch(url, method="HEAD", retries=0)
             size = _length(head)
+            if head.error_kind is None and head.status in GONE_STATUSES:  # gone: nothing to download
+                skipped.append({"url": url, "page": page, "note": f"无法下载（HTTP {head.status}）", "error_kind": "http"})
+                continue
             validator = _validator(head)
             known = previous.get(url)
             if validator and known and known.get("validator") == validator:  # unchanged since it was read

@@ -143,12 +143,13 @@ class _SiteCheck:
         for column in account.columns:
             observations.append(self._guard("column", column.url, self._column, column))
         links, typos = self._guard_pair(home)
-        observations.extend([links, typos])
         # issue 15: interaction columns; privacy, hidden_links and tamper from the pages read above
+        # (listed before links and typos, which stay last)
         observations.extend(self._guard("interaction", column.url, observe_column, self, column, self.ctx,
                                         dict(column.selectors))
                             for column in account.columns if column.category == "interaction")
         observations.extend(self.safety.finish(home, _page_failure(home)))
+        observations.extend([links, typos])
         return observations
 
     def _guard(self, kind: str, target: str | None, fn, *args) -> Observation:
