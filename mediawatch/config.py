@@ -147,6 +147,9 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "min_mobiles_per_document": Key(
             3, "a page naming one or two contact numbers is normal; this many distinct mobiles is a list of people"),
         "allowed_numbers": Key([], "numbers published on purpose (the office's and units' own): never a hit"),
+        "contact_labels": Key(["联系电话", "咨询电话", "联系方式", "联系人", "服务电话", "监督电话", "举报电话", "办公电话",
+                               "值班电话", "热线", "传真"],
+                              "a mobile right after one of these is a published contact: not counted as a list of people"),
         "not_personal_labels": Key(["统一社会信用代码", "信用代码", "组织机构代码", "纳税人识别号", "税号", "注册号", "文号", "编号", "批准号"],
                                    "a label just before a number that shows it is not a person's"),
         "card_labels": Key(["卡号", "银行卡", "银行账号", "银行帐号", "账号", "帐号", "社保卡", "存折", "折号"],

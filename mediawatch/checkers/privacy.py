@@ -17,8 +17,9 @@ What counts (each threshold and word list in ``[privacy]``):
   Not a hit when a label such as 统一社会信用代码 stands just before it (a unit's code, not a person).
 - ``mobile``: 11 digits ``1[3-9]xxxxxxxxx`` (also written 3-4-4 with spaces or hyphens). A government
   page naming its contact person's number is the norm, so a mobile counts only when the document
-  holds at least ``min_mobiles_per_document`` distinct ones (a list of people), or when it stands on
-  the same line as a valid ID number. Numbers in ``allowed_numbers`` (the office's and units'
+  holds at least ``min_mobiles_per_document`` distinct ones not labelled as a contact (联系电话, 咨询电话,
+  联系人 … just before them: ``contact_labels``), a list of people, or when it stands on the same line as
+  a valid ID number. Numbers in ``allowed_numbers`` (the office's and units'
   published numbers) and the site's own numbers (``unit_numbers``, read from its home page) never count.
 - ``bank_card``: 16 to 19 digits starting with a card network's digit (3, 4, 5, 6) that pass the Luhn
   check and have a card label (卡号, 银行卡, 账号 …) just before them; a unit's account (对公, 单位账户,
@@ -114,16 +115,19 @@ class _Found:
     start: int
     end: int
     line: int
+    labelled: bool = False  # a mobile right after 联系电话/咨询电话 …: a published contact, not a list entry
 
 
 class PrivacyFinder:
     def __init__(self, *, not_personal_labels: list[str], card_labels: list[str], unit_account_labels: list[str],
                  min_mobiles: int = 3, allowed_numbers: list[str] = (), context_chars: int = 12,
+                 contact_labels: list[str] = (),
                  label_window: int = 12, max_hits: int = 20, latest_year: int = 2100):
         self.not_personal = [w for w in not_personal_labels if w]
         self.card_labels = [w for w in card_labels if w]
         self.unit_account = [w for w in unit_account_labels if w]
         self.min_mobiles = max(1, int(min_mobiles))
+        self.contact_labels = [w for w in contact_labels if w]
         self.allowed = {re.sub(r"\D", "", n) for n in allowed_numbers if n}
         self.context_chars = context_chars
         self.label_window = label_window
@@ -136,6 +140,7 @@ class PrivacyFinder:
         return cls(not_personal_labels=list(p.not_personal_labels), card_labels=list(p.card_labels),
                    unit_account_labels=list(p.unit_account_labels), min_mobiles=int(p.min_mobiles_per_document),
                    allowed_numbers=list(p.allowed_numbers), context_chars=int(p.context_chars),
+                   contact_labels=list(p.contact_labels),
                    max_hits=int(p.max_hits_per_document), latest_year=latest_year)
 
     # --- finding ----------------------------------------------------------------------------
@@ -186,7 +191,9 @@ class PrivacyFinder:
             digits = "".join(m.groups())
             if digits in self.allowed:
                 continue
-            found.append(_Found("mobile", digits, m.start(), m.end(), line_of(m.start())))
+            before = self._before(text, m.start())
+            labelled = any(label in before for label in self.contact_labels)
+            found.append(_Found("mobile", digits, m.start(), m.end(), line_of(m.start()), labelled))
         return found
 
     def _context(self, text: str, start: int, end: int, masked: str) -> str:
@@ -209,14 +216,14 @@ class PrivacyFinder:
                 continue
             found = self._scan(text)
             found = [f for f in found if not (f.kind == "mobile" and f.number in unit_numbers)]
-            mobiles.update(f.number for f in found if f.kind == "mobile")
+            mobiles.update(f.number for f in found if f.kind == "mobile" and not f.labelled)
             scanned.append((where, text, found))
         hits: list[dict] = []
         seen: set[tuple[str, str]] = set()
         for where, text, found in scanned:
             id_lines = {f.line for f in found if f.kind == "id_card"}
             for f in found:
-                if f.kind == "mobile" and len(mobiles) < self.min_mobiles and f.line not in id_lines:
+                if f.kind == "mobile" and f.line not in id_lines and (f.labelled or len(mobiles) < self.min_mobiles):
                     continue
                 key = (f.kind, f.number)
                 if key in seen:
