@@ -83,3 +83,16 @@ def test_a_bad_selector_in_columns_csv_is_exit_2_naming_line_and_column(cli, tmp
                                     "s,信箱,http://x.example.gov.cn/hd/,interaction,div[[\n", encoding="utf-8")
     result = cli("accounts", "import", str(tmp_path / "a.csv"), "--columns", str(tmp_path / "c.csv"), expect=2)
     assert "c.csv:2: item_selector:" in result.stderr
+
+
+def test_common_layouts_status_before_date_and_a_td_header_row():
+    spans = """<ul class="xjlist">
+    <li><span class="bt"><a href="/xj/1.html">关于农村饮水安全的反映</a></span><span class="zt">已回复</span><span class="sj">2026-03-02</span></li>
+    <li><span class="sj">2026-10-09</span><span class="bt"><a href="/xj/2.html">关于小区物业收费的咨询</a></span><span class="zt">待处理</span></li>
+    </ul>"""
+    assert rows(read_list(parse_html(spans), BASE, TODAY)) == [
+        ("关于小区物业收费的咨询", "2026-10-09", None, "pending"), ("关于农村饮水安全的反映", "2026-03-02", None, "answered")]
+    table = """<table><tr><td>编号</td><td>信件标题</td><td>写信人</td><td>写信时间</td><td>处理部门</td><td>状态</td></tr>
+    <tr><td>2026-0012</td><td><a href="/xj/3.html">路面积水</a></td><td>王**</td><td>2026-09-01</td><td>区住建局</td><td>已办结</td></tr>
+    </table>"""
+    assert rows(read_list(parse_html(table), BASE, TODAY)) == [("路面积水", "2026-09-01", None, "answered")]
