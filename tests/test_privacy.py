@@ -219,3 +219,52 @@ def test_labelled_contact_numbers_are_not_a_list_of_people(finder):
     assert finder.find(contacts, page="p") == []
     people = "<table>" + "".join(f"居民{i} {m} 某村" for i, m in enumerate(MOBILES)) + "</table>"
     assert len(finder.find(people, page="p")) == 3
+
+
+def bomb_xlsx(shared_strings_mb: int) -> bytes:
+    """A valid-looking xlsx whose shared strings unpack to ``shared_strings_mb`` MB (under 1 MB zipped)."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                   '<Default Extension="xml" ContentType="application/xml"/>'
+                   '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                   '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                   '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+                   '</Types>')
+        z.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                   '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                   'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                   '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+                   '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                   '<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>')
+        with z.open("xl/sharedStrings.xml", "w") as f:
+            f.write(b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+            chunk = b"<si><t>x</t></si>" * 60_000
+            for _ in range(shared_strings_mb * 1_000_000 // len(chunk)):
+                f.write(chunk)
+            f.write(b"</sst>")
+    return buffer.getvalue()
+
+
+def test_a_file_that_unpacks_to_hundreds_of_megabytes_is_cut_off_in_time_and_memory():
+    import time
+
+    from mediawatch.checkers.isolate import read_bounded
+
+    content = bomb_xlsx(300)
+    assert len(content) < 2_000_000
+    started = time.monotonic()
+    parts, note = read_bounded(content, "http://x/bomb.xlsx", Limits(seconds=3), memory_mb=256)
+    elapsed = time.monotonic() - started
+    assert parts == [] and note and "未检查" in note, note
+    # the budget, the grace and a process start: read in-process, the same file parses for minutes
+    assert elapsed < 3 + 5, elapsed
+    # an ordinary file goes through the child process unchanged
+    parts, note = read_bounded(xlsx_with_leak_on_second_sheet(), "http://x/ok.xlsx", Limits(), memory_mb=256)
+    assert note is None and any(ID_A in text for _, text in parts)

@@ -19,6 +19,7 @@ from typing import Any
 from mediawatch.checkers.attachments import Limits, is_readable, read_attachment
 from mediawatch.checkers.base import Observation
 from mediawatch.checkers.hidden_links import IllegalSiteMatcher, scan_page
+from mediawatch.checkers.isolate import read_bounded
 from mediawatch.checkers.links import host_of, normalize_url
 from mediawatch.checkers.privacy import PrivacyFinder, unit_numbers
 from mediawatch.checkers.tamper import page_frame
@@ -140,7 +141,10 @@ class SafetyScan:
             if result.truncated:
                 skipped.append({"url": url, "page": page, "note": f"文件超过{cap / 1e6:g}MB上限，未检查"})
                 continue
-            parts, note = read_attachment(result.content, url, limits)
+            if settings.isolate_reading:
+                parts, note = read_bounded(result.content, url, limits, memory_mb=int(settings.attachment_memory_mb))
+            else:
+                parts, note = read_attachment(result.content, url, limits)
             del result
             read += 1
             if note:
