@@ -144,7 +144,10 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "attachment_seconds": Key(10.0, "time budget to read one attachment's text; past it the rest is skipped with a note"),
         "max_cells": Key(200_000, "spreadsheet cells read per attachment at most"),
         "max_pdf_pages": Key(200, "PDF pages read per attachment at most"),
-        "isolate_reading": Key(True, "read each attachment in a child process, killed past attachment_seconds (a hard bound)"),
+        "isolate_reading": Key(True, "read large attachments in a child process, killed past attachment_seconds (a hard bound)"),
+        "isolate_above_bytes": Key(2_000_000, "attachments larger than this are read in the child process"),
+        "isolate_unpacked_bytes": Key(20_000_000,
+                                      "office files whose zip declares more than this unpacked are read in the child process"),
         "attachment_memory_mb": Key(512, "memory ceiling of that child process; a file needing more is skipped with a note"),
         "min_mobiles_per_document": Key(
             3, "a page naming one or two contact numbers is normal; this many distinct mobiles is a list of people"),

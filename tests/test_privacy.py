@@ -268,3 +268,16 @@ def test_a_file_that_unpacks_to_hundreds_of_megabytes_is_cut_off_in_time_and_mem
     # an ordinary file goes through the child process unchanged
     parts, note = read_bounded(xlsx_with_leak_on_second_sheet(), "http://x/ok.xlsx", Limits(), memory_mb=256)
     assert note is None and any(ID_A in text for _, text in parts)
+
+
+def test_only_files_that_could_take_long_go_to_a_child_process():
+    from mediawatch.checkers.isolate import declared_unpacked, read_file
+
+    settings = config_module.defaults().privacy
+    small = xlsx_with_leak_on_second_sheet()
+    assert declared_unpacked(small) < 100_000 and declared_unpacked(b"%PDF-1.4") is None
+    assert declared_unpacked(bomb_xlsx(30)) > 25_000_000
+    parts, note = read_file(small, "http://x/ok.xlsx", Limits(), settings)
+    assert note is None and any(ID_A in text for _, text in parts)
+    parts, note = read_file(bomb_xlsx(300), "http://x/bomb.xlsx", Limits(seconds=2), settings)
+    assert parts == [] and "未检查" in note

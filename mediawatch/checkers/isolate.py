@@ -11,15 +11,23 @@ single-threaded parent with the readers already imported, so a start costs milli
 its address space is capped at ``memory_mb`` (``RLIMIT_AS``), and it is killed when it runs past
 ``seconds`` plus a second's grace. Either way the file is reported with a note, never read half.
 
+A child costs a process start (tens of milliseconds on a quiet machine), so only files that could
+take long go there (``read_file``): larger than ``isolate_above_bytes``, or office files whose zip
+directory declares more than ``isolate_unpacked_bytes`` of content once unpacked (the zip module
+never unpacks past what a member declares, so the declaration bounds the work). Small ordinary
+files are read in-process with the cooperative budget.
+
 Where child processes cannot be started (a restricted platform), the file is read in-process with
 the cooperative budget, and that is logged once.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import multiprocessing
 import threading
+import zipfile
 
 from mediawatch.checkers.attachments import Limits, read_attachment
 
@@ -89,3 +97,24 @@ def read_bounded(content: bytes, url: str, limits: Limits, *, memory_mb: int) ->
             process.kill()
         process.join(5)
         process.close()
+
+
+def declared_unpacked(content: bytes) -> int | None:
+    """What a zip container (xlsx, docx, OOXML et/wps) says its members unpack to (None: not a zip)."""
+    if content[:4] != b"PK\x03\x04":
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+
+
+def read_file(content: bytes, url: str, limits: Limits, settings) -> tuple[list[tuple[str, str]], str | None]:
+    """One attachment's text, in a bounded child process when it could take long, else in-process."""
+    unpacked = declared_unpacked(content)
+    big = len(content) > int(settings.isolate_above_bytes) or \
+        (unpacked is not None and unpacked > int(settings.isolate_unpacked_bytes))
+    if settings.isolate_reading and big:
+        return read_bounded(content, url, limits, memory_mb=int(settings.attachment_memory_mb))
+    return read_attachment(content, url, limits)

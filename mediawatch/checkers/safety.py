@@ -16,10 +16,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from mediawatch.checkers.attachments import Limits, is_readable, read_attachment
+from mediawatch.checkers.attachments import Limits, is_readable
 from mediawatch.checkers.base import Observation
 from mediawatch.checkers.hidden_links import IllegalSiteMatcher, scan_page
-from mediawatch.checkers.isolate import read_bounded
+from mediawatch.checkers.isolate import read_file
 from mediawatch.checkers.links import host_of, normalize_url
 from mediawatch.checkers.privacy import PrivacyFinder, unit_numbers
 from mediawatch.checkers.tamper import page_frame
@@ -141,10 +141,7 @@ class SafetyScan:
             if result.truncated:
                 skipped.append({"url": url, "page": page, "note": f"文件超过{cap / 1e6:g}MB上限，未检查"})
                 continue
-            if settings.isolate_reading:
-                parts, note = read_bounded(result.content, url, limits, memory_mb=int(settings.attachment_memory_mb))
-            else:
-                parts, note = read_attachment(result.content, url, limits)
+            parts, note = read_file(result.content, url, limits, settings)
             del result
             read += 1
             if note:
