@@ -219,7 +219,7 @@ def check(app: App, platform: str | None, account_ids: tuple[str, ...], wait: fl
 
 @cli.group(invoke_without_command=True)
 @click.option("--account", "account_id", help="Only this account.")
-@click.option("--status", type=click.Choice(["open", "resolved", "revoked", "all"]), default="open")
+@click.option("--status", type=click.Choice(["open", "resolved", "revoked", "pending", "all"]), default="open")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @click.pass_context
 def warnings(ctx: click.Context, account_id: str | None, status: str, fmt: str) -> None:
@@ -265,6 +265,32 @@ def warnings_resolve(app: App, warning_id: int, reason: str) -> None:
     with app.store.session() as session:
         warnings_mod.resolve(session, warning_id, reason, app.actor, clock.now())
     click.echo(f"warning {warning_id} resolved")
+
+
+@warnings.command("confirm")
+@click.argument("warning_id", type=int)
+@pass_app
+def warnings_confirm(app: App, warning_id: int) -> None:
+    """Confirm a finding pending confirmation (tampering): it becomes an open warning that counts."""
+    from mediawatch import findings
+
+    with app.store.session() as session:
+        warning = findings.confirm(session, warning_id, app.actor, clock.now(), app.config)
+        deadline = clock.local(warning.deadline).date().isoformat()
+    click.echo(f"warning {warning_id} confirmed: open, deadline {deadline}")
+
+
+@warnings.command("dismiss")
+@click.argument("warning_id", type=int)
+@click.option("--reason", required=True, help="Why it is not tampering (a redesign, a new statistics script, ...).")
+@pass_app
+def warnings_dismiss(app: App, warning_id: int, reason: str) -> None:
+    """Dismiss a finding pending confirmation; the page as seen becomes the accepted baseline."""
+    from mediawatch import findings
+
+    with app.store.session() as session:
+        findings.dismiss(session, warning_id, reason, app.actor, clock.now())
+    click.echo(f"warning {warning_id} dismissed; the home page as seen is the new baseline")
 
 
 @warnings.command("show")

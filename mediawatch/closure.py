@@ -42,7 +42,8 @@ def window_start(config: Config, now: datetime) -> datetime:
 
 def counting(start: datetime, end: datetime, config: Config | None = None):
     """The WHERE clause of a warning that counts toward the closure rule."""
-    clauses = (Warning.status != "revoked", Warning.opened_at > start, Warning.opened_at <= end)
+    # pending findings (tampering awaiting the office's confirmation) do not count: issue 15
+    clauses = (Warning.status.not_in(("revoked", "pending")), Warning.opened_at > start, Warning.opened_at <= end)
     if config is not None:  # issue 16: site requirements count only when the office says so
         excluded = uncounted_rules(config)
         if excluded:

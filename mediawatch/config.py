@@ -32,6 +32,12 @@ RULE_IDS = (
     "name_mismatch",
     "not_verified",
     "account_gone",
+    # issue 15: 互动回应差 and 安全
+    "interaction_unanswered",
+    "interaction_unavailable",
+    "privacy_leak",
+    "hidden_links",
+    "tamper_suspected",
 )
 # --- issue 16: the site requirements of 国办发〔2017〕47号 (rules/site_profile.py) -----------------
 SITE_RULE_IDS = (
@@ -120,9 +126,16 @@ DEFAULTS: dict[str, dict[str, Key]] = {
                 "account_gone": ["weibo", "wechat", *FEED_PLATFORMS],
                 # issue 16: each site requirement (国办发〔2017〕47号) is a rule; drop "website" to turn one off
                 **{rule: ["website"] for rule in SITE_RULE_IDS},
+                "interaction_unanswered": ["website"],
+                "interaction_unavailable": ["website"],
+                "privacy_leak": ["website", "weibo", "wechat", *FEED_PLATFORMS],
+                "hidden_links": ["website"],
+                "tamper_suspected": ["website"],
             },
             "which rules apply to which platform (design.md rules table)",
         ),
+        "confirm_first": Key(["tamper_suspected"],
+                             "issue 15: these rules open a warning pending the office's confirmation (warnings confirm)"),
         "warn": Key(
             # issue 16: site requirements are findings (recorded, in the bulletin's 网站基本要求 table), not
             # warnings, except an expired certificate
@@ -157,6 +170,50 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "extra_dictionaries": Key([], "UTF-8 CSV files with columns wrong,right (right empty: a forbidden word)"),
         "context_chars": Key(20, "characters of text kept on each side of a hit as evidence"),
         "max_hits_per_page": Key(20, "hits kept per page or post (the rest are counted, not listed)"),
+    },
+    # --- issue 15: 互动回应差 and 安全 (sources in the README's rules table) -----------------------
+    "interaction": {
+        "max_answer_days": Key(90, "19号 互动回应差: 留言办理超过3个月未回复 (veto), also answers given after more than this"),
+        "lookback_days": Key(365, "19号: messages asked within the past year are judged; no message for this long: unavailable"),
+        "max_detail_pages": Key(10, "detail pages opened per interaction column and run at most (newest first; answered ones cached)"),
+        "max_listed": Key(50, "messages listed in a warning's evidence at most"),
+    },
+    "privacy": {
+        "scan_attachments": Key(True, "个人信息保护法; 19号 安全: read linked xls/xlsx/et/docx/wps/pdf files for personal data"),
+        "max_attachments_per_site": Key(20, "attachments read per website and run at most (the newest pages' first)"),
+        "max_attachment_bytes": Key(10_000_000, "a larger attachment is skipped with a note, never read half"),
+        "attachment_seconds": Key(10.0, "time budget to read one attachment's text; past it the rest is skipped with a note"),
+        "max_cells": Key(200_000, "spreadsheet cells read per attachment at most"),
+        "max_pdf_pages": Key(200, "PDF pages read per attachment at most"),
+        "isolate_reading": Key(True, "read large attachments in a child process, killed past attachment_seconds (a hard bound)"),
+        "isolate_above_bytes": Key(2_000_000, "attachments larger than this are read in the child process"),
+        "isolate_unpacked_bytes": Key(20_000_000,
+                                      "office files whose zip declares more than this unpacked are read in the child process"),
+        "attachment_memory_mb": Key(512, "memory ceiling of that child process; a file needing more is skipped with a note"),
+        "min_mobiles_per_document": Key(
+            3, "a page naming one or two contact numbers is normal; this many distinct mobiles is a list of people"),
+        "allowed_numbers": Key([], "numbers published on purpose (the office's and units' own): never a hit"),
+        "contact_labels": Key(["联系电话", "咨询电话", "联系方式", "联系人", "服务电话", "监督电话", "举报电话", "办公电话",
+                               "值班电话", "热线", "传真"],
+                              "a mobile right after one of these is a published contact: not counted as a list of people"),
+        "not_personal_labels": Key(["统一社会信用代码", "信用代码", "组织机构代码", "纳税人识别号", "税号", "注册号", "文号", "编号", "批准号"],
+                                   "a label just before a number that shows it is not a person's"),
+        "card_labels": Key(["卡号", "银行卡", "银行账号", "银行帐号", "账号", "帐号", "社保卡", "存折", "折号"],
+                           "a card number counts only with one of these labels just before it"),
+        "unit_account_labels": Key(["对公", "单位账户", "单位帐户", "开户单位", "收款单位", "户名：", "国库", "财政专户"],
+                                   "a unit's bank account, not a person's"),
+        "context_chars": Key(12, "characters kept on each side of a hit as evidence (numbers in it masked)"),
+        "max_hits_per_document": Key(20, "hits kept per page, post or file"),
+    },
+    "hidden_links": {
+        "allowed_domains": Key([".gov.cn"], "19号 安全: off-site links to these domains (and the site's own) are never reported"),
+        "use_default_dictionary": Key(True, "the shipped dictionary of gambling, porn and scam words (mediawatch/data/illegal_sites.csv)"),
+        "extra_dictionaries": Key([], "UTF-8 CSV files with columns word,kind (kind: gambling, porn, scam, other)"),
+        "max_listed": Key(50, "links listed in a warning's evidence at most"),
+    },
+    "tamper": {
+        "frame_change_ratio": Key(0.6, "页面篡改: the share of the home page's frame text lines that changed to count as wholesale"),
+        "min_frame_lines": Key(5, "a baseline with fewer frame lines is too small to judge a change of text"),
     },
     "weibo": {
         "api_base": Key("https://m.weibo.cn", "container API base; point at a mirror or a test server"),

@@ -27,10 +27,13 @@ ACCOUNT_REQUIRED = ("account_id", "platform", "name", "owner_unit")
 ACCOUNT_OPTIONAL = ("supervisor_unit", "url", "platform_id", "feed_url", "source", "source_url",
                     "contact_email", "status")
 COLUMN_REQUIRED = ("account_id", "column", "url", "category")
-COLUMN_OPTIONAL: tuple[str, ...] = ()
+# interaction columns (issue 15): optional CSS or XPath selectors where the heuristics miss
+SELECTOR_COLUMNS = ("item_selector", "asked_selector", "answered_selector", "status_selector",
+                    "detail_answered_selector")
+COLUMN_OPTIONAL: tuple[str, ...] = SELECTOR_COLUMNS
 
 STATUSES = ("active", "suspended", "closed")
-CATEGORIES = ("news", "notice", "policy", "personnel", "planning", "other")
+CATEGORIES = ("news", "notice", "policy", "personnel", "planning", "other", "interaction")
 SOURCES = {
     "website": ("auto", "http"),
     "weibo": ("auto", "weibo_api", "feed", "posts_csv"),
@@ -161,12 +164,33 @@ def validate_columns(table: CsvTable, websites: set[str], known: set[str]) -> li
             p("url", f"{v['url']!r} {problem}")
         if v.get("category") and v["category"].lower() not in CATEGORIES:
             p("category", f"unknown category {v['category']!r} (expected {', '.join(CATEGORIES)})")
+        for column in SELECTOR_COLUMNS:
+            if v.get(column):
+                reason = selector_problem(v[column])
+                if reason:
+                    p(column, reason)
         key = (account_id, v.get("url", ""))
         if all(key) and key in seen:
             p("url", f"duplicate column URL for {account_id!r} (first on line {seen[key]})")
         elif all(key):
             seen[key] = row.line
     return problems
+
+
+def selector_problem(selector: str) -> str | None:
+    """Why a CSS or XPath selector cannot be used (None when it can)."""
+    from lxml import etree
+
+    try:
+        if selector.startswith(("/", ".", "(")):
+            etree.XPath(selector)
+        else:
+            from cssselect import GenericTranslator
+
+            GenericTranslator().css_to_xpath(selector)
+    except Exception as exc:  # noqa: BLE001 - any parse error is the operator's
+        return f"{selector!r} is not a valid CSS or XPath selector ({exc.__class__.__name__})"
+    return None
 
 
 def read_accounts(path: Path, max_rows: int = MAX_ROWS) -> CsvTable:
@@ -278,6 +302,7 @@ def _upsert_columns(session: Session, table: CsvTable, accounts: dict[str, Accou
                 session.add(column)
             column.column = v["column"]
             column.category = v["category"].lower()
+            column.selectors = {k: v[k] for k in SELECTOR_COLUMNS if v.get(k)} or None
             column.active = True
     return sum(len(c) for c in wanted.values())
 

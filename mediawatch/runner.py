@@ -23,9 +23,10 @@ from typing import Callable, Iterable, Iterator
 from sqlalchemy import and_, delete, func, insert, or_, select
 from sqlalchemy.orm import selectinload
 
-from mediawatch import checkers, clock, rules
+from mediawatch import checkers, clock, findings, rules
 from mediawatch.app import App
 from mediawatch.canary import check_canary, dns_outage
+from mediawatch.checkers.privacy import scrub  # issue 15: no full personal number is ever stored
 from mediawatch.checkers.base import PRIMARY_KIND, AccountSpec, CheckContext, ColumnSpec, Observation
 from mediawatch.closure import latest_decisions
 from mediawatch.errors import BadInput
@@ -91,7 +92,8 @@ def _spec(account: Account) -> AccountSpec:
         pk=account.id, account_id=account.account_id, platform=account.platform, name=account.name,
         owner_unit=account.owner_unit, url=account.url, platform_id=account.platform_id, feed_url=account.feed_url,
         source=account.source, source_url=account.source_url,
-        columns=tuple(ColumnSpec(c.column, c.url, c.category) for c in account.columns if c.active),
+        columns=tuple(ColumnSpec(c.column, c.url, c.category, tuple(sorted((c.selectors or {}).items())))
+                      for c in account.columns if c.active),
     )
 
 
@@ -207,7 +209,8 @@ class Runner:
         self.progress("check", 0, total)
         # shared by the run's accounts: one link checker (one pool of threads and connections, each
         # URL judged once per run), one typo matcher
-        extras: dict = {}
+        extras: dict = {"interaction_cache": findings.InteractionCache(self.store),  # issue 15
+                        "attachment_cache": findings.AttachmentCache(self.store)}
         try:
             done = self._observe_all(run_id, self._specs(todo), since, as_of, extras, total)
         finally:
@@ -292,7 +295,7 @@ class Runner:
         for spec, observations in checked:
             outcome, failure, network = _outcome(spec, observations)
             rows.extend({"run_id": run_id, "account_pk": spec.pk, "as_of": as_of, "kind": o.kind, "target": o.target,
-                         "ok": o.ok, "error_kind": o.error_kind, "error": o.error, "data": o.data}
+                         "ok": o.ok, "error_kind": o.error_kind, "error": o.error, "data": scrub(o.data)}  # scrub: issue 15
                         for o in observations)
             checks.append({"run_id": run_id, "account_pk": spec.pk, "as_of": as_of, "checked_at": clock.now(),
                            "outcome": outcome, "failure": failure, "network_failure": network, "verdicts": {}})
@@ -358,6 +361,7 @@ class Runner:
                     apply_verdicts(session, account, verdicts, as_of=as_of, run_id=run_id, config=self.config,
                                    open_warnings=part.open_warnings.get(account.id, []),
                                    revoked=part.revoked.get(account.id, []))
+                    findings.after_evaluation(session, account, given, as_of)  # issue 15: tamper baseline
                     check.evaluated_at = clock.now()
                     check.verdicts = {v.rule: v.outcome for v in verdicts}
                     session.commit()
@@ -383,7 +387,8 @@ class Runner:
 
         return RuleInput(account_id=account.account_id, platform=account.platform, name=account.name, as_of=as_of,
                          config=self.config, observations=observations, probes=probes,
-                         exempted_columns=_exempted_columns(session, account, as_of))  # issue 16
+                         exempted_columns=_exempted_columns(session, account, as_of),  # issue 16
+                         baseline=lambda: findings.load_baseline(session, account.id))  # issue 15
 
     # --- the whole run ----------------------------------------------------------------------
 
@@ -503,8 +508,9 @@ class _EvaluationChunk:
         self.revoked: dict[int, list[Warning]] = {}
         for warning in session.scalars(select(Warning).where(
                 Warning.account_pk.in_(pks), Warning.source == SYSTEM,
-                or_(Warning.status == "open", and_(Warning.status == "revoked", Warning.resolved_at.is_(None))))):
-            held = self.open_warnings if warning.status == "open" else self.revoked
+                or_(Warning.status.in_(("open", "pending")),  # pending: issue 15
+                    and_(Warning.status == "revoked", Warning.resolved_at.is_(None))))):
+            held = self.open_warnings if warning.status in ("open", "pending") else self.revoked
             held.setdefault(warning.account_pk, []).append(warning)
 
 

@@ -63,7 +63,7 @@ def apply_verdicts(session: Session, account: Account, verdicts: list[Verdict], 
     changes: list[Change] = []
     if open_warnings is None:
         open_warnings = list(session.scalars(select(Warning).where(
-            Warning.account_pk == account.id, Warning.status == "open", Warning.source == SYSTEM)))
+            Warning.account_pk == account.id, Warning.status.in_(("open", "pending")), Warning.source == SYSTEM)))
     open_by_rule = {w.rule: w for w in open_warnings}
     episodes = _RevokedEpisodes(session, account.id, revoked)
     for verdict in verdicts:
@@ -84,8 +84,10 @@ def apply_verdicts(session: Session, account: Account, verdicts: list[Verdict], 
                 continue
             if episodes.get(verdict.rule) is not None:
                 continue
-            warning = Warning(account_pk=account.id, rule=verdict.rule, status="open", opened_at=as_of,
-                              deadline=as_of + timedelta(days=warn.deadline_days), message=verdict.message,
+            pending = verdict.rule in config.rules.confirm_first  # issue 15: the office confirms first
+            warning = Warning(account_pk=account.id, rule=verdict.rule, status="pending" if pending else "open",
+                              opened_at=as_of, deadline=None if pending else as_of + timedelta(days=warn.deadline_days),
+                              message=verdict.message,
                               evidence=evidence, source=SYSTEM, opened_run_id=run_id, updated_at=as_of)
             session.add(warning)
             session.flush()
@@ -93,6 +95,8 @@ def apply_verdicts(session: Session, account: Account, verdicts: list[Verdict], 
             open_by_rule[verdict.rule] = warning
             changes.append(Change("opened", verdict.rule, warning.id))
         elif verdict.outcome == PASS:
+            if current is not None and current.status == "pending":
+                continue  # issue 15: a finding awaiting confirmation stays for the office to decide
             if current is not None:
                 current.status, current.resolved_at, current.updated_at = "resolved", as_of, as_of
                 _event(session, current, "resolved", as_of, run_id=run_id, reason="复查通过")

@@ -36,7 +36,7 @@ def wechat_spec(name: str = "XX发布", **kwargs: Any) -> AccountSpec:
 
 def by_kind(observations: list[Observation]) -> dict[str, Observation]:
     kinds = [o.kind for o in observations]
-    assert sorted(kinds) == ["links", "posts", "profile", "typos"], kinds
+    assert sorted(kinds) == ["links", "posts", "privacy", "profile", "typos"], kinds  # privacy: issue 15
     return {o.kind: o for o in observations}
 
 

@@ -87,6 +87,12 @@ def test_demo_short_replay(demo_cli):
     rules = {r["rule"] for r in rows}
     assert rules >= {"blank_column", "broken_links", "not_updated", "not_verified", "name_mismatch", "account_gone",
                      "severe_typo", "homepage_not_updated", "column_stale", "unavailable"}, rules
+    # issue 15: 信访局's unanswered messages and 医保局's spreadsheet, the numbers masked everywhere
+    found = {(r["account_id"], r["rule"]): r for r in rows}
+    assert ("site-xfj", "interaction_unanswered") in found and ("site-ybj", "privacy_leak") in found
+    masked = [h["masked"] for h in found[("site-ybj", "privacy_leak")]["evidence"]["hits"]]
+    assert masked and all("****" in m for m in masked)
+    assert not re.search(rb"339999\d{8}", (home / "mediawatch.db").read_bytes())
     statuses = {r["status"] for r in rows}
     assert statuses == {"open", "resolved"}
     blocked = [r for r in rows if r["account_id"] == "wb-sc"]

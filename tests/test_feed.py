@@ -77,7 +77,7 @@ def test_empty_feed_is_an_account_without_posts(home, sim):
 def test_feed_failures_are_check_failed(home, sim, fault, kind):
     sim.add(_account(fault=fault))
     obs = _check(home, sim.feed_url("xxfb"))
-    assert [o.ok for o in obs.values()] == [False] * 4
+    assert [o.ok for o in obs.values()] == [False] * 5  # posts, profile, links, typos, privacy (issue 15)
     assert obs["posts"].error_kind == kind
 
 

@@ -11,9 +11,8 @@ from mediawatch.config import defaults
 from mediawatch.rules import RULES
 from mediawatch.rules.base import ProbeRecord, RuleInput, StoredObservation
 
-CASES = json.loads((Path(__file__).parent / "data" / "rules" / "cases.json").read_text(encoding="utf-8"))
-# issue 16: the site requirement rules' cases in their own file
-CASES += json.loads((Path(__file__).parent / "data" / "rules" / "cases_site_profile.json").read_text(encoding="utf-8"))
+CASES = [case for path in sorted((Path(__file__).parent / "data" / "rules").glob("cases*.json"))
+         for case in json.loads(path.read_text(encoding="utf-8"))]  # cases-safety.json: issue 15
 
 
 def _probes(spec: dict, as_of):
@@ -37,7 +36,8 @@ def test_rule_case(case):
                                       o.get("error"), o.get("data", {})) for o in case["observations"]] \
         if "observations" in case else []
     given = RuleInput(account_id="a", platform=case["platform"], name=case.get("registered_name", "XX发布"),
-                      as_of=as_of, config=config, observations=observations, probes=_probes(case.get("probes"), as_of))
+                      as_of=as_of, config=config, observations=observations, probes=_probes(case.get("probes"), as_of),
+                      baseline=lambda: case.get("baseline"))
     verdict = RULES[case["rule"]].evaluate(given)
     assert verdict.outcome == case["expect"], verdict
     for key, value in case.get("evidence", {}).items():

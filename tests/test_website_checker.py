@@ -47,12 +47,14 @@ def test_district_site(server, encoding):
         site = DistrictSite(SiteSpec(encoding=encoding, typo="中华人民共合国", dead_external=dead,
                                      friend_links=(other.url("/"),)), today=TODAY)
         home = site.mount(server)
-        observations, _ = run(account(home, site.columns_rows("site")))
+        # the privacy scan (issue 15) downloads attachments on purpose: off here, where requests are counted
+        observations, _ = run(account(home, site.columns_rows("site")),
+                              make_config().with_overrides({"privacy": {"scan_attachments": False}}))
     finally:
         other.stop()
 
     kinds = [kind for kind, _ in observations]
-    assert kinds == ["homepage"] + ["column"] * 6 + ["site_profile", "links", "typos"]  # site_profile: issue 16
+    assert kinds == ["homepage"] + ["column"] * 6 + ["site_profile", "privacy", "hidden_links", "tamper", "links", "typos"]  # site_profile: issue 16; privacy, hidden_links, tamper: issue 15
     homepage = observations[("homepage", None)]
     assert homepage.ok and homepage.data["newest_date"] == site.expected_home_newest().isoformat() == "2026-11-23"
     assert homepage.data["title"] == "首页_XX区人民政府" and homepage.data["dated_items"] == 16
@@ -134,7 +136,8 @@ def test_internal_errors_never_escape():
     ctx = CheckContext(config=config, now=NOW, fetcher=Fetcher(config))
     observations = checker_for("website").check(account(None), ctx)  # type: ignore[arg-type]
     assert [(o.kind, o.error_kind) for o in observations] == [
-        ("homepage", "invalid_url"), ("links", "invalid_url"), ("typos", "invalid_url")]
+        ("homepage", "invalid_url"), ("privacy", "invalid_url"), ("hidden_links", "invalid_url"),  # issue 15
+        ("tamper", "invalid_url"), ("links", "invalid_url"), ("typos", "invalid_url")]
 
 
 def test_crawl_stays_inside_the_site_and_within_max_pages(server):
@@ -148,7 +151,9 @@ def test_crawl_stays_inside_the_site_and_within_max_pages(server):
         server.route("/p/*", lambda r: Reply(body=f"<html><body><a href='/q{r.path}'>下一层页面</a></body></html>"))
         server.route("/q/*", Reply(status=404))
         server.route("/files/a.pdf", Reply(body=b"%PDF", content_type="application/pdf"))
-        observations, _ = run(account(server.url("/")), make_config(max_pages=10))
+        # the privacy scan (issue 15) reads attachments on purpose; this test is about the crawl
+        observations, _ = run(account(server.url("/")),
+                              make_config(max_pages=10).with_overrides({"privacy": {"scan_attachments": False}}))
     finally:
         other.stop()
     data = observations[("links", None)].data

@@ -89,7 +89,7 @@ def test_an_empty_app_msg_list_is_an_account_without_posts(home):
                                        ("session_expired.json", "login_redirect")])
 def test_backend_refusals_are_check_failed(home, name, kind):
     obs = _check(home, NO_ARTICLES, source_url=str(DATA / name))
-    assert [o.ok for o in obs.values()] == [False] * 4
+    assert [o.ok for o in obs.values()] == [False] * 5  # posts, profile, links, typos, privacy (issue 15)
     assert obs["posts"].error_kind == kind
 
 

@@ -123,6 +123,11 @@ def write(doc: Document, folder: Path) -> tuple[Path, Path]:
     _sheet(book, "合格率趋势", TREND_HEADER, trend_rows(doc), [10, 10, 10, 10, 10])
     site_header, site_rows = site_requirement_rows(doc)  # issue 16
     _sheet(book, "网站基本要求", site_header, site_rows, [24, 22, 12] + [16] * (len(site_header) - 3))
+    if getattr(doc, "interaction", None):  # issue 15: 互动交流 yearly figures
+        from mediawatch.bulletin import interaction_counts
+
+        _sheet(book, "互动交流（年度）", interaction_counts.HEADER, interaction_counts.rows(doc.interaction),
+               [16, 24, 22, 10, 12, 12, 12, 14, 18])
     xlsx = folder / "annex.xlsx"
     tmp = xlsx.with_name("annex.xlsx.tmp")
     book.save(tmp)

@@ -159,7 +159,7 @@ def _open_at_check(month: Month):
 
 
 def _meets_month(month: Month):
-    return (Warning.status != "revoked", Warning.opened_at < month.end,
+    return (Warning.status.not_in(("revoked", "pending")), Warning.opened_at < month.end,  # pending: issue 15
             or_(Warning.resolved_at.is_(None), Warning.resolved_at > month.start))
 
 

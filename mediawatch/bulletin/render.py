@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from mediawatch import clock, templating
+from mediawatch.bulletin import interaction_counts  # issue 15
 from mediawatch.bulletin import annex
 from mediawatch.bulletin.charts import bar_chart, trend_chart
 from mediawatch.bulletin.document import Document, build
@@ -91,6 +92,8 @@ def write_bulletin(app, month: str | Month, out: Path | None = None, *, now: dat
 
     with store.session() as session:
         doc = build(session, config, month, now)
+        # issue 15: the yearly interaction figures (政府网站工作年度报表) for the annex
+        doc.interaction = interaction_counts.yearly(session, month, max_days=int(config.interaction.max_answer_days))
     created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
     html = folder / "bulletin.html"

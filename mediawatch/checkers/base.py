@@ -20,6 +20,17 @@ Observation kinds (the contract between checkers and rules; ``data`` is JSON):
               or null), no_posts (platform says the account has no posts), gone, count_7d, count_14d,
               count_30d, complete (false: a later page failed or the page cap was hit; counts are lower
               bounds), pinned: [{id, at}], posts: [{id, at, title, url, pinned, links, deleted}] (≤ 50).
+``interaction`` website column of category ``interaction`` (issue 15). target = column URL. data: column,
+              category, url, status, messages: [{title, url, asked, answered, status (answered | pending |
+              null), source (list | detail | cache)}] newest first, recognised, details_fetched,
+              details_cached, unresolved (messages whose answer could not be read), newest_asked.
+``privacy``   any platform (issue 15). data: texts_scanned, attachments_read, attachments_skipped:
+              [{url, page, note}], hits: [{page, attachment, where, kind, masked, context, post_id}]
+              (numbers masked: no observation ever holds a full number).
+``hidden_links`` website (issue 15). data: pages_scanned, hits: [{page, url, host, text, why (hidden |
+              dictionary), trick, words}], review: [{page, url, host, text, hidden}].
+``tamper``    website home page (issue 15). data: url, script_hosts (external script/iframe hosts, sorted),
+              frame_lines (the page's visible text outside links and dated lines, at most 200 lines).
 ``profile``   weibo / wechat. data: screen_name (as the platform shows it, or null), verified (bool or
               null), gone (bool), gone_reason (banned | closed | missing | frozen | migrated | removed),
               gone_detail (the platform's words). ok=False when only the profile could not be read.
@@ -72,6 +83,8 @@ class ColumnSpec:
     column: str
     url: str
     category: str
+    # interaction columns: (name, CSS or XPath) pairs from columns.csv (item_selector, asked_selector, ...)
+    selectors: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,9 @@ from mediawatch.checkers.links import (
 )
 from mediawatch.checkers.typos import TypoMatcher, visible_text
 
+from mediawatch.checkers import safety  # issue 15: 安全 (privacy, hidden links, tampering)
+from mediawatch.checkers.interaction import observe_column  # issue 15: 互动回应差
+
 log = logging.getLogger(__name__)
 
 CRAWLED_TAGS = frozenset({"a", "area", "iframe", "frame", "meta"})
@@ -109,6 +112,7 @@ class _SiteCheck:
         self.home_final = None  # the page finally read as the home page (after a way in)
         self.home_reading = None  # how the home page was read (explain shows it)
         self.home_links: list[Link] = []  # the links of that page
+        self.safety = safety.SafetyScan(self)  # issue 15
 
     def _fetch_any(self, url: str):
         """A list's JS or JSON source (any content type)."""
@@ -153,6 +157,13 @@ class _SiteCheck:
             observations.append(self._guard("site_profile", account.url, _site_profile, account, home, self.ctx))
         # --- end issue 16 ---
         links, typos = self._guard_pair(home)
+        # issue 15: interaction columns; privacy, hidden_links and tamper from the pages read above
+        # (listed before links and typos, which stay last)
+        observations.extend(self._guard("interaction", column.url, observe_column, self, column, self.ctx,
+                                        dict(column.selectors))
+                            for column in account.columns if column.category == "interaction")
+        read_home = self.home_final or home  # the real home page behind a way in
+        observations.extend(self.safety.finish(read_home, _page_failure(read_home)))
         observations.extend([links, typos])
         return observations
 
@@ -246,6 +257,7 @@ class _SiteCheck:
                     planned.add(link.url)
                     inner += 1
                     queue.append(self.page(link.url))
+            self.safety.read_page(result, links)  # issue 15
             if not external:
                 links = [link for link in links if host_of(link.url) in site_hosts]
             self.checker.submit(links)
@@ -258,6 +270,7 @@ class _SiteCheck:
             if final not in parsed and _page_failure(result) is None:
                 parsed.add(final)
                 hits.extend(matcher.find(visible_text(result.tree), page=result.final_url))
+                self.safety.read_page(result, extract_links(result.tree, result.final_url, limit=max_links))  # issue 15
         report = self.checker.report(all_links, homepage=(self.home_final or home).final_url)
         links_obs = Observation("links", target=url, data={
             "pages_crawled": len(parsed), "links_checked": report.links_checked, "urls_checked": report.urls_checked,

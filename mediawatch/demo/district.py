@@ -153,6 +153,7 @@ class District:
             canary.route("/canary", Reply(body=b"ok", content_type="text/plain"))
             self.canary_url = canary.url("/canary")
             self._websites()
+            self._safety_units()  # issue 15
             self._weibo()
             self._wechat()
             self._owners()  # issue 17's accounts (their own block below)
@@ -406,3 +407,33 @@ class District:
         """Where the simulated m.weibo.cn and its visitor system answer (``weibo.api_base``)."""
         assert self.weibo is not None
         return self.weibo.server.base
+
+
+# --- issue 15: 互动回应差 and 安全 -------------------------------------------------------------------
+# Two more department sites: 信访局 stops answering its 局长信箱 (interaction_unanswered), 医保局 posts a
+# spreadsheet of citizens' ID and mobile numbers for a while (privacy_leak, evidence masked).
+
+UNITS.update({"区信访局": "xfj@demo.example.gov.cn", "区医疗保障局": "ybj@demo.example.gov.cn"})
+
+
+def _safety_units(self: District) -> None:
+    from mediawatch.simulation.safety_pages import LeakNotice, MessageBoard
+
+    four = DEFAULT_COLUMNS[:4]
+    self._site("site-xfj", "XX区信访局", "区信访局",
+               "GBK pages; its 局长信箱 leaves messages 办理中 from mid-replay minus 100 days: 互动回应差",
+               SiteSpec("XX区信访局", encoding="gbk", columns=four[:2], broken=False, seed=9))
+    board = MessageBoard(today=clock.today, pending_from=self.day(int(0.5 * self.span)) - timedelta(days=100),
+                         encoding="gbk")
+    self.columns.append({"account_id": "site-xfj", "column": "局长信箱", "url": board.mount(self.servers[-1], "/hd/"),
+                         "category": "interaction"})
+    self._site("site-ybj", "XX区医疗保障局", "区医疗保障局",
+               "posts a spreadsheet of citizens' ID and mobile numbers for a while: 泄露个人隐私, then removes it",
+               SiteSpec("XX区医疗保障局", columns=four[:2], broken=False, seed=10))
+    notice = LeakNotice(today=clock.today)
+    self.columns.append({"account_id": "site-ybj", "column": "公示公告", "url": notice.mount(self.servers[-1], "/gs/"),
+                         "category": "other"})
+    self.during((Episode(0.4, max(3, int(0.2 * self.span))),), notice.set_leaking)
+
+
+District._safety_units = _safety_units

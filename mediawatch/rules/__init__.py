@@ -13,6 +13,8 @@ from mediawatch.rules.columns import BlankColumn, ColumnStale
 from mediawatch.rules.content import BrokenLinks, SevereTypo
 from mediawatch.rules.freshness import HomepageNotUpdated, NotUpdated
 from mediawatch.rules.integrity import AccountGone, NameMismatch, NotVerified
+from mediawatch.rules.interaction import InteractionUnanswered, InteractionUnavailable
+from mediawatch.rules.safety import HiddenLinks, PrivacyLeak, TamperSuspected
 
 RULES: dict[str, Rule] = {}
 
@@ -24,7 +26,9 @@ def register(rule: Rule) -> None:
 
 
 for _rule in (NotUpdated(), HomepageNotUpdated(), ColumnStale(), BlankColumn(), Unavailable(), BrokenLinks(),
-              SevereTypo(), NameMismatch(), NotVerified(), AccountGone()):
+              SevereTypo(), NameMismatch(), NotVerified(), AccountGone(),
+              # issue 15: 互动回应差 and 安全
+              InteractionUnanswered(), InteractionUnavailable(), PrivacyLeak(), HiddenLinks(), TamperSuspected()):
     register(_rule)
 from mediawatch.rules.site_profile import SITE_RULES  # noqa: E402 - issue 16: 国办发〔2017〕47号 site requirements
 

@@ -49,6 +49,8 @@ class RuleInput:
     maintenance: str | None = None
     # issue 16: URLs of the columns the office exempted for this day (``mediawatch columns exempt``)
     exempted_columns: frozenset[str] = frozenset()
+    # the office's accepted home-page baseline (tamper_suspected), loaded on demand; None: none yet
+    baseline: Callable[[], dict | None] = lambda: None
 
     def of_kind(self, kind: str) -> list[StoredObservation]:
         return [o for o in self.observations if o.kind == kind]

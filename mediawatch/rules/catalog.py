@@ -16,6 +16,14 @@ severe_typo           hits: [{page, wrong, right, context, post_id}]
 name_mismatch         registered, reported
 not_verified          screen_name, verified
 account_gone          reason, detail
+interaction_unanswered threshold_days, judged, unresolved, count, messages: [{column, title, url, asked, answered,
+                      days, state (answered_late | unanswered)}], unchecked
+interaction_unavailable columns: [{column, url, reason (unreachable | no_messages), status, newest_asked}]
+privacy_leak          count, hits: [{page, attachment, where, kind, masked, context, post_id}] (never a full
+                      number), attachments_read, attachments_skipped: [{url, page, note}]
+hidden_links          count, hits: [{page, url, host, text, why, trick, words}], review, pages_scanned
+tamper_suspected      url, new_hosts, changed, wholesale, gone_lines, new_lines, script_hosts, frame_lines
+                      (a pending warning until the office confirms it)
 external (imported)   reason, source, external_id, issued_at
 Every evidence dict also carries ``checked_at`` (ISO) of the check it came from.
 """
@@ -34,6 +42,12 @@ RULE_TITLES: dict[str, str] = {
     "not_verified": "未认证",
     "account_gone": "账号被封禁或注销",
     "external": "上级平台预警",
+    # issue 15
+    "interaction_unanswered": "互动回应差",
+    "interaction_unavailable": "互动栏目不可用",
+    "privacy_leak": "泄露个人隐私",
+    "hidden_links": "暗链或非法外链",
+    "tamper_suspected": "疑似页面篡改",
 }
 
 PLATFORM_TITLES: dict[str, str] = {"website": "政府网站", "weibo": "政务微博", "wechat": "政务微信公众号"}

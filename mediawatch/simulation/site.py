@@ -294,7 +294,8 @@ class DistrictSite:
     def _file(self, request: Request) -> Reply:
         name = request.path.rsplit("/", 1)[-1]
         if name.endswith(".pdf"):
-            return Reply(body=b"%PDF-1.4\n%simulated\n", content_type="application/pdf")
+            return Reply(body=b"%PDF-1.4\n%simulated\n", content_type="application/pdf",
+                         headers={"Last-Modified": "Mon, 02 Nov 2026 08:00:00 GMT"})  # as static files are served
         return Reply(status=404, body=b"not found", content_type="text/plain")
 
 

@@ -81,6 +81,8 @@ class Column(Base):
     url: Mapped[str] = mapped_column(Text)
     category: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # interaction columns: optional CSS/XPath selectors (item_selector, asked_selector, ...) from columns.csv
+    selectors: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
     account: Mapped[Account] = relationship(back_populates="columns")
 
@@ -253,6 +255,21 @@ class Bulletin(Base):
     path: Mapped[str] = mapped_column(Text)
     written_at: Mapped[datetime]
     figures: Mapped[dict] = mapped_column(default=dict)
+
+
+class TamperBaseline(Base):
+    """A website home page as the office accepted it: its external script/iframe hosts and frame text."""
+
+    __tablename__ = "tamper_baselines"
+    __table_args__ = (UniqueConstraint("account_pk", name="uq_tamper_baselines_account"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_pk: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    script_hosts: Mapped[list] = mapped_column(JSON)
+    frame_lines: Mapped[list] = mapped_column(JSON)
+    accepted_at: Mapped[datetime]
+    accepted_by: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(Text)
 
 
 class DaemonLock(Base):

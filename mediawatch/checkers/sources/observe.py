@@ -35,6 +35,7 @@ from typing import Any
 
 from mediawatch import clock
 from mediawatch.checkers.base import AccountSpec, CheckContext, Observation
+from mediawatch.checkers.safety import post_observation  # issue 15
 from mediawatch.checkers.sources.base import Post, SourceResult
 
 FUTURE_TOLERANCE = timedelta(minutes=10)  # clocks differ a little; a post "from the future" beyond this is ignored
@@ -63,12 +64,13 @@ def observations(result: SourceResult, account: AccountSpec, ctx: CheckContext, 
         profile_observation(result),
         links_observation(result, in_window, ctx, cutoff),
         typos_observation(result, in_window, ctx, cutoff),
+        post_observation(in_window, ctx, target=result.target, source=result.source),  # issue 15: privacy
     ]
 
 
 def failed(error_kind: str, error: str, target: str | None, **data: Any) -> list[Observation]:
     return [Observation.failed(kind, error_kind, error, target, **data)
-            for kind in ("posts", "profile", "links", "typos")]
+            for kind in ("posts", "profile", "links", "typos", "privacy")]  # privacy: issue 15
 
 
 def window_start(ctx: CheckContext, lookback_days: int) -> datetime:

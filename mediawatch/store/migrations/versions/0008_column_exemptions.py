@@ -9,7 +9,7 @@ from alembic import op
 from mediawatch.store.models import AwareDateTime
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
