@@ -23,6 +23,7 @@ from datetime import datetime
 
 from mediawatch.checkers.base import AccountSpec, CheckContext
 from mediawatch.checkers.links import LinkChecker
+from mediawatch.checkers.privacy import scrub
 from mediawatch.checkers.website import _SiteCheck
 from mediawatch.net import Fetcher
 from mediawatch.rules import evaluate
@@ -108,7 +109,30 @@ def _report(spec: AccountSpec, check: _SiteCheck, observations: list, now: datet
     report["links_by_kind"] = dict(Counter(link.tag for link in links).most_common())
     link_obs = next((o for o in observations if o.kind == "links"), None)
     report["broken"] = list(link_obs.data.get("broken") or []) if link_obs is not None and link_obs.ok else []
+    # what the 安全, 互动 and site-requirement checks saw on the pages read (numbers masked, as stored)
+    report["findings"] = scrub([{"kind": o.kind, "target": o.target, "ok": o.ok, "error": o.error, "data": dict(o.data)}
+                                for o in observations if o.kind in FINDING_KINDS])
     return report
+
+
+FINDING_KINDS = ("interaction", "privacy", "hidden_links", "tamper", "site_profile")
+FINDING_NAMES = {"interaction": "互动交流", "privacy": "个人信息", "hidden_links": "暗链与外链", "tamper": "页面框架（防篡改基线）",
+                 "site_profile": "网站基本要求"}
+
+
+def _finding_line(finding: dict) -> str:
+    data, name = finding["data"], FINDING_NAMES.get(finding["kind"], finding["kind"])
+    if not finding["ok"]:
+        return f"{name}：未能读取（{finding['error']}）"
+    if finding["kind"] == "interaction":
+        return f"{name}：{finding['target']} 读到留言 {len(data.get('messages') or [])} 条"
+    if finding["kind"] == "privacy":
+        return f"{name}：疑似泄露 {len(data.get('hits') or [])} 处（号码已遮盖），读取附件 {data.get('attachments_read', 0)} 个"
+    if finding["kind"] == "hidden_links":
+        return f"{name}：隐藏或非法链接 {len(data.get('hits') or [])} 个，待复核外链域名 {len(data.get('review') or [])} 个"
+    if finding["kind"] == "tamper":
+        return f"{name}：外部脚本/框架来源 {len(data.get('script_hosts') or [])} 个，框架文字 {len(data.get('frame_lines') or [])} 行"
+    return f"{name}：" + "，".join(f"{k}={v}" for k, v in data.items() if isinstance(v, (str, int, float, bool)))[:300]
 
 
 def render_text(report: dict) -> str:
@@ -158,6 +182,8 @@ def render_text(report: dict) -> str:
     out.append("链接：" + "，".join(f"{kind} {n}" for kind, n in report["links_by_kind"].items()))
     for broken in report["broken"]:
         out.append(f"  失效：{broken['url']}（{broken.get('error') or broken.get('error_kind')}）{broken.get('text') or ''}")
+    for finding in report.get("findings", []):
+        out.append(_finding_line(finding))
     out.append("各规则结论：")
     names = {"pass": "通过", "fail": "不通过", "unknown": "无法判断"}
     for rule, verdict in report["verdicts"].items():

@@ -49,7 +49,8 @@ def observe(account: AccountSpec, home, ctx: CheckContext, page_readable: bool) 
         probe = ctx.fetcher.fetch(f"https://{name}/", method="HEAD", retries=0, timeout=timeout)
         if probe.error_kind is None and probe.status is not None and probe.status < 400:
             https["loads"], https_url = True, probe.final_url
-        elif probe.error_kind not in ("timeout", "network", "dns", "private_address", "unreachable"):
+        elif probe.error_kind not in ("timeout", "network", "dns", "private_address", "unreachable") \
+                and home.status is not None:  # the site answered over http: no https is a finding; else we cannot tell
             https["loads"] = False
     elif https_url is not None:
         https["loads"] = home.error_kind is None and home.status is not None and home.status < 400
