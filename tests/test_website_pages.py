@@ -264,3 +264,34 @@ def test_a_real_redirect_by_browser_type_leads_to_the_desktop_page_of_the_same_s
     assert way.kind == "script_redirect"
     assert way.targets == ["http://www.mof.gov.cn/index.htm", "http://m.mof.gov.cn/index.htm"]
     assert same_site(way.targets[0], "http://mof.gov.cn/")
+
+
+def test_a_div_row_of_picture_title_and_teaser_links_keeps_its_own_date():
+    """One item drawn as three links to the same article (picture, title, teaser) with its date below
+    (浙江政务服务网's 今日关注): one entry dated by the row, the teaser's dates are not its date."""
+    from mediawatch.checkers.entries import read_entries
+
+    item = ('<div class="item"><a href="/art/{n}.html"><img src="/p/{n}.jpg"></a>'
+            '<div class="tit"><a href="/art/{n}.html" title="t">区政府召开第{n}次常务会议</a></div>'
+            '<div><a class="brief" href="/art/{n}.html">2026年12月31日前登记注册的个体户，需要在2027年6月30日前报送…</a></div>'
+            '<div><span>2026-11-{d:02d}</span></div></div>')
+    page = html('<div class="focus">' + "".join(item.format(n=n, d=10 + n) for n in range(1, 4)) + "</div>")
+    reading = read_entries(page, NOW, "http://www.example.gov.cn/")
+    dated = [e for e in reading.entries if e.date]
+    assert [e.date.isoformat() for e in dated] == ["2026-11-11", "2026-11-12", "2026-11-13"]
+    assert all(e.title.startswith("区政府召开") and "div.item" in e.date_source for e in dated)
+    assert reading.summary.dated_items == 3 and reading.summary.newest_date.isoformat() == "2026-11-13"
+    other = page.replace('<a class="brief" href="/art/1.html">', '<a class="brief" href="/other/1.html">')
+    first = next(e for e in read_entries(other, NOW, "http://www.example.gov.cn/").entries if "第1次" in e.title)
+    assert first.date is None  # a row whose other link goes elsewhere is not one entry's row
+
+
+def test_a_date_in_a_link_title_yields_to_the_rows_own_date():
+    from mediawatch.checkers.entries import read_entries
+
+    page = html('<table><tr><td><div class="t"><a href="/art/1.html">政府工作报告——2026年3月5日…</a></div>'
+                '<span class="d">2026-11-20</span></td></tr><tr><td><div class="t"><a href="/art/2.html">区政府召开常务会议</a>'
+                '</div><span class="d">2026-11-18</span></td></tr></table>')
+    entry = read_entries(page, NOW, "http://www.example.gov.cn/").entries[0]
+    assert entry.date.isoformat() == "2026-11-20" and entry.date_source.startswith("span.d")
+    assert entry.not_dates == ["2026-03-05"]
