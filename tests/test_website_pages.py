@@ -295,3 +295,22 @@ def test_a_date_in_a_link_title_yields_to_the_rows_own_date():
     entry = read_entries(page, NOW, "http://www.example.gov.cn/").entries[0]
     assert entry.date.isoformat() == "2026-11-20" and entry.date_source.startswith("span.d")
     assert entry.not_dates == ["2026-03-05"]
+
+
+def test_a_real_firewall_refusal_in_entities_answering_200_is_check_failed(server):
+    """国家标准化管理委员会's web firewall notice ('404 Sec-Notice', its Chinese all &#x..; entities)."""
+    server.route("/", Reply(body=(REAL / "sac-gov-cn-waf-404-notice.html").read_bytes(), content_type="text/html"))
+    page, verdict = check(server.url("/"))
+    assert not page.ok and page.error_kind == "anti_crawl" and "HTTP 200" in page.error
+    assert verdict.outcome == UNKNOWN and "首页未发现带日期的信息" not in verdict.message
+
+
+@pytest.mark.parametrize("title,body,challenged", [
+    ("403 Forbidden", "<h1>403 Forbidden</h1><hr><center>nginx</center>", True),
+    ("XX区", "<h3>&#x8BBF;&#x95EE;&#x88AB;&#x62D2;&#x7EDD;</h3>", True),  # 访问被拒绝, as entities
+    ("404 问题整改情况通报", FRESH[FRESH.index("<ul"):FRESH.index("</ul>") + 5], False),  # a real list page
+])
+def test_a_short_error_page_answering_200_is_not_the_site(server, title, body, challenged):
+    server.route("/", Reply(body=html(body, f"<title>{title}</title>")))
+    page, verdict = check(server.url("/"))
+    assert (not page.ok and page.error_kind == "anti_crawl") if challenged else (page.ok and verdict.outcome == PASS)

@@ -12,7 +12,8 @@ A home page with no dated entry may be only a way in to the real one (``find_way
 
 Targets outside the site's registered domain (``registered_domain``) are never followed.
 
-``challenge`` names the anti-bot interstitial a page is (WZWS, 安全狗, 云锁/云防御, 加速乐, 瑞数 …):
+``challenge`` names the anti-bot interstitial a page is (WZWS, 安全狗, 云锁/云防御, 加速乐, 瑞数 …,
+a web firewall's refusal notice, a short page titled with an HTTP error such as "404 Sec-Notice"):
 such a page answers 200 but is not the site. ``script_sources`` finds where a list written by
 script takes its entries from (a document.write in the page, a JS or JSON URL of the same site).
 """
@@ -33,7 +34,12 @@ CHALLENGE_MARKERS = (
     ("$_ts=window['$_ts']", "瑞数防护验证页"), ("$_ts=window[\"$_ts\"]", "瑞数防护验证页"),
     ("_waf_", "WAF 防护验证页"), ("知道创宇", "创宇盾防护验证页"), ("cdn-cgi/challenge-platform", "Cloudflare 验证页"),
     ("访问验证", "访问验证页"), ("人机验证", "人机验证页"), ("滑动验证", "滑动验证页"),
+    ("sec-notice", "防火墙拦截页"), ("被服务器拒绝", "防火墙拦截页"), ("存在潜在的安全威胁", "防火墙拦截页"),
+    ("访问被拒绝", "访问拒绝页"), ("访问被拦截", "防火墙拦截页"), ("access denied", "访问拒绝页"),
 )
+# a page answering 200 whose title is an HTTP error ("404 Not Found", "403 Forbidden", "404 Sec-Notice")
+# (a server's words after the code, not a Chinese title that happens to start with a number)
+_ERROR_TITLE = re.compile(r"^\s*(?:40[0-9]|41[0-9]|50[0-9])(?:[\s\-:.]+[A-Za-z][A-Za-z\s\-:.!]*)?\s*$")
 CHALLENGE_MAX_TEXT = 400  # a challenge page shows a line or two; a real page with such a word shows much more
 CHALLENGE_MAX_LINKS = 3
 COOKIE_PAGE_MAX_TEXT = 60  # a cookie-and-reload page shows at most a line ("请稍候…")
@@ -106,16 +112,22 @@ def _visible_text(root) -> str:
 def challenge(raw_html: str, root) -> str | None:
     """The anti-bot interstitial this page is (see CHALLENGE_MARKERS, or a page of nothing but a
     script that sets a cookie and loads the page again, as 加速乐's obfuscated first answer), or None."""
-    lowered = raw_html[:200_000].lower()
+    title = root.find(".//title")
+    title = " ".join(title.text_content().split()) if title is not None else ""
+    text = _visible_text(root)
+    # markers in the markup, and in the text as shown (a firewall may write it all as &#x..; entities)
+    lowered = (raw_html[:200_000] + "\n" + title + "\n" + text[:CHALLENGE_MAX_TEXT * 2]).lower()
     hits = [name for marker, name in CHALLENGE_MARKERS if marker.lower() in lowered]
+    if _ERROR_TITLE.match(title):
+        hits.append(f"错误提示页（标题“{title[:40]}”）")
     if not hits:
         links = [a for a in root.iter("a") if (a.get("href") or "").strip() not in ("", "#")]
-        if not links and len(_visible_text(root)) <= COOKIE_PAGE_MAX_TEXT and any(
+        if not links and len(text) <= COOKIE_PAGE_MAX_TEXT and any(
                 _COOKIE_RELOAD.search(script.text or "") for script in root.iter("script")):
             return "脚本验证页（写入 cookie 后重新载入本页）"
         return None
     links = [a for a in root.iter("a") if (a.get("href") or "").strip() not in ("", "#")]
-    if len(_visible_text(root)) > CHALLENGE_MAX_TEXT or len(links) > CHALLENGE_MAX_LINKS:
+    if len(text) > CHALLENGE_MAX_TEXT or len(links) > CHALLENGE_MAX_LINKS:
         return None
     return hits[0]
 
