@@ -314,3 +314,70 @@ def test_a_short_error_page_answering_200_is_not_the_site(server, title, body, c
     server.route("/", Reply(body=html(body, f"<title>{title}</title>")))
     page, verdict = check(server.url("/"))
     assert (not page.ok and page.error_kind == "anti_crawl") if challenged else (page.ok and verdict.outcome == PASS)
+
+
+@pytest.mark.parametrize("entry", [
+    html('<img src="/images/wzsm.jpg" usemap="#Map"><map name="Map">'
+         '<area shape="rect" coords="1,1,9,9" href="http://www.example.cn/">'
+         '<area shape="rect" coords="9,9,19,19" href="/portal/index.html"></map>'),
+    html('<h1>Object Moved</h1>This document may be found <a HREF="/portal/">here</a>', "<title>Document Moved</title>"),
+    html('<div class="top"><a href="/old/">温馨提示：旧版网站入口</a></div><div class="notice">'
+         '<p><a href="/portal/index.html">XX区人民政府门户网站>></a></p><p><a href="/exam/">2026年考试报名系统>></a></p>'
+         '<p>温馨提示：参加2026年考试报名的考生，需先注册。</p></div><div class="footer">'
+         + "".join(f'<a href="/f{i}/">{w}</a> | ' for i, w in enumerate(["联系方法", "交通指引", "版权声明", "隐私保护",
+                                                                      "法律责任", "网站地图", "网址域名"])) + "</div>"),
+    html('<a href="/portal/index.html"><img src="/i/zfz.png"></a><a href="/gtoc/"><img src="/i/gmz.png"></a>'
+         + "".join(f'<a href="/lang{i}/"><div class="dh"></div></a>' for i in range(7))),
+    html('<form action="/portal/index.html" method="get"></form><script>$(function(){ $("form")[0].submit(); });</script>'),
+], ids=["image-map", "object-moved", "text-link-entry", "portal-of-portals", "form-get"])
+def test_more_ways_in_are_followed(server, entry):
+    server.route("/", Reply(body=entry))
+    for path in ("/old/", "/exam/", "/gtoc/"):
+        server.route(path, Reply(body=html("<p>其他系统</p>")))
+    server.route("/portal/index.html", Reply(body=FRESH))
+    server.route("/portal/", Reply(body=FRESH))
+    page, verdict = check(server.url("/"))
+    assert page.ok and page.data["newest_date"] == "2026-11-21", page.data
+    assert page.data["final_url"].startswith(server.url("/portal/"))
+    assert verdict.outcome == PASS and verdict.evidence["followed"]
+
+
+@pytest.mark.parametrize("entry,words", [
+    (html('<form action="/login.action" method="post"/><script>$(function(){ $("form")[0].submit(); });</script>'),
+     "POST"),
+    (html("", '<script>var a = (location.host + location.pathname).toLowerCase(); var t = {}; t["x/y"] = "1";'
+              'if (t[a]) { window.location.replace("http://" + a + "/publish/portal" + t[a]); }</script>'), "脚本运行时计算"),
+], ids=["form-post", "computed-redirect"])
+def test_ways_in_we_may_not_or_cannot_follow_are_unknown(server, entry, words):
+    server.route("/", Reply(body=entry))
+    server.route("/login.action", Reply(body=FRESH))
+    page, verdict = check(server.url("/"))
+    assert page.ok and page.data["newest_date"] is None and not page.data["followed"]
+    assert verdict.outcome == UNKNOWN and words in verdict.message and "首页未发现带日期的信息" not in verdict.message
+
+
+@pytest.mark.parametrize("name,url,kind,first", [
+    ("customs-gov-cn-portal-stub.html", "http://www.customs.gov.cn/", "script_redirect", None),
+    ("sh-gov-cn-moved.html", "http://sh.gov.cn/", "moved_page", "http://www.shanghai.gov.cn/"),
+    ("gapp-gov-cn-image-map-entry.html", "http://www.gapp.gov.cn/", "entry_page", "http://www.gapp.gov.cn/index.html"),
+    ("ningbo-gov-cn-portal-of-portals.html", "http://www.ningbo.gov.cn/", "entry_page", "http://gtoc.ningbo.gov.cn/"),
+    ("miitbeian-gov-cn-form-submit.html", "http://www.miitbeian.gov.cn/", "form_submit", None),
+    ("gdhrss-gov-cn-notice-entry.html", "http://www.gdhrss.gov.cn/", "entry_page", "http://www.gdhrss.gov.cn/gdrst"),
+])
+def test_real_ways_in_at_their_own_address(name, url, kind, first):
+    """The real pages (tests/data/real/manifest.toml) read at their own address: the way in and where it leads."""
+    from mediawatch.checkers.links import parse_html
+    from mediawatch.checkers.wayin import find_way_in
+
+    way = find_way_in(parse_html((REAL / name).read_bytes().decode("utf-8")), url)
+    assert way is not None and way.kind == kind and way.reason
+    assert (way.targets[0] if way.targets else None) == first
+
+
+def test_a_stale_page_of_a_few_titles_and_a_home_link_is_not_an_entry_page(server):
+    """A real (stale) page with more than a few title links stays a page even if one link says 首页."""
+    body = html('<a href="/">网站首页</a><ul class="list">' + "".join(
+        f'<li><a href="/art/{i}.html">区政府召开第{i}次常务会议研究部署工作</a></li>' for i in range(9)) + "</ul>")
+    server.route("/", Reply(body=body))
+    page, verdict = check(server.url("/"), column_fallback_pages=0)
+    assert page.ok and not page.data["followed"] and verdict.outcome == FAIL
