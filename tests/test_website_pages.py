@@ -381,3 +381,32 @@ def test_a_stale_page_of_a_few_titles_and_a_home_link_is_not_an_entry_page(serve
     server.route("/", Reply(body=body))
     page, verdict = check(server.url("/"), column_fallback_pages=0)
     assert page.ok and not page.data["followed"] and verdict.outcome == FAIL
+
+
+def test_a_script_page_with_a_computed_redirect_still_reads_its_list_from_its_source(server):
+    """A way in named without a target does not stop the reader from the list a script loads."""
+    server.route("/", Reply(body=html('<ul id="news"></ul><script>if (isMobile()) { location.href = mobileHost() + "/m/"; }'
+                                      '\n$.getJSON("/data/news.json", render);</script>')))
+    server.route("/data/news.json", Reply(body=json.dumps([{"title": "区政府召开第十二次常务会议", "date": "2026-11-19"},
+                                                           {"title": "全区冬季森林防火工作部署会召开", "date": "2026-11-02"}],
+                                                          ensure_ascii=False).encode(), content_type="application/json"))
+    page, verdict = check(server.url("/"))
+    assert page.data["newest_date"] == "2026-11-19" and page.data["date_from"] == "script" and verdict.outcome == PASS
+
+
+def test_a_not_found_page_with_a_home_link_is_not_a_moved_page(server):
+    server.route("/", Reply(body=html('<h1>Page Not Found</h1><a href="/portal/">返回</a>', "<title>XX区</title>")))
+    server.route("/portal/", Reply(body=FRESH))
+    page, _ = check(server.url("/"), column_fallback_pages=0)
+    assert not page.data["followed"]
+
+
+def test_a_stale_page_of_short_menu_words_is_not_an_entry_page(server):
+    menu = "".join(f'<a href="/{i}/">{w}</a>' for i, w in enumerate(
+        ["网站首页", "政务公开", "政务服务", "互动交流", "走进XX", "专题专栏", "联系我们", "网站地图", "无障碍"]))
+    server.route("/", Reply(body=html(f'<div class="menu">{menu}</div><p>XX区人民政府</p>'
+                                      '<a href="/notice.html">关于网站改版的说明</a>')))
+    for i in range(9):
+        server.route(f"/{i}/", Reply(body=FRESH))
+    page, _ = check(server.url("/"), column_fallback_pages=2)
+    assert not page.data["followed"] and page.data["date_from"] == "columns"

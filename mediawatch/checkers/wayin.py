@@ -75,7 +75,7 @@ _COOKIE_RELOAD = re.compile(r"document\.cookie\s*=.*?(?:location(?:\.href)?\s*=(
                             re.S)
 _ANY_REDIRECT = re.compile(r"""location(?:\s*\.\s*href)?\s*=(?!=)|location\s*\.\s*(?:replace|assign)\s*\(|window\s*\.\s*navigate\s*\(""")
 _SUBMIT = re.compile(r"""\.\s*submit\s*\(\s*\)""")
-_MOVED = re.compile(r"\bmoved\b|\bfound\b|\bredirect(?:ion|ed)?\b|已移动|已转移|已迁移", re.I)
+_MOVED = re.compile(r"\bmoved\b|\b30[1278]\b|\bredirect(?:ion|ed|ing)?\b|已移动|已转移|已迁移", re.I)  # not "Not Found"
 _REFRESH = re.compile(r"""^\s*\d*(?:\.\d*)?\s*[;,]?\s*(?:url\s*=\s*)?(['"]?)(.*?)\1\s*$""", re.I | re.S)
 
 
@@ -261,6 +261,10 @@ def find_way_in(root, page_url: str, *, home: bool = True) -> WayIn | None:
         ordered = sorted(shown or links, key=lambda a: (score(a), not pictured(a)))
         if not flash and score(ordered[0]) == 2 and not any(pictured(a) for a in links):
             return None  # a few plain links without an entry word or image: a (stale) page, not an 引导页
+        if not flash and len(links) > ENTRY_MAX_LINKS and not any(pictured(a) for a in links) and not any(
+                score(a) == 0 and len(re.sub(r"\s+", "", a.text_content())) >= ENTRY_TITLE
+                and urls([a.get("href")]) for a in shown):
+            return None  # a menu of short words (网站首页, 政务公开 …) is a page's, not an 引导页's
         kind, reason = ("flash_entry", "Flash 引导页") if flash else ("entry_page", "引导页（少量入口链接）")
         return WayIn(kind, [u for u in urls(a.get("href") for a in ordered) if same_site(u, page_url)]
                      or urls(a.get("href") for a in ordered), reason)
