@@ -44,7 +44,7 @@ def observe(account: AccountSpec, home, ctx: CheckContext, page_readable: bool) 
     timeout = float(config.site_profile.timeout_seconds)
     https_url = url if parts.scheme == "https" else (home.final_url if final.scheme == "https" else None)
     https: dict[str, Any] = {"registered": parts.scheme == "https", "final": final.scheme == "https", "loads": None}
-    if https_url is None and host and home.error_kind is None:  # a host that answers nothing tells nothing of https
+    if https_url is None and host:
         name = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname
         probe = ctx.fetcher.fetch(f"https://{name}/", method="HEAD", retries=0, timeout=timeout)
         if probe.error_kind is None and probe.status is not None and probe.status < 400:
