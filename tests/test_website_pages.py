@@ -264,3 +264,149 @@ def test_a_real_redirect_by_browser_type_leads_to_the_desktop_page_of_the_same_s
     assert way.kind == "script_redirect"
     assert way.targets == ["http://www.mof.gov.cn/index.htm", "http://m.mof.gov.cn/index.htm"]
     assert same_site(way.targets[0], "http://mof.gov.cn/")
+
+
+def test_a_div_row_of_picture_title_and_teaser_links_keeps_its_own_date():
+    """One item drawn as three links to the same article (picture, title, teaser) with its date below
+    (浙江政务服务网's 今日关注): one entry dated by the row, the teaser's dates are not its date."""
+    from mediawatch.checkers.entries import read_entries
+
+    item = ('<div class="item"><a href="/art/{n}.html"><img src="/p/{n}.jpg"></a>'
+            '<div class="tit"><a href="/art/{n}.html" title="t">区政府召开第{n}次常务会议</a></div>'
+            '<div><a class="brief" href="/art/{n}.html">2026年12月31日前登记注册的个体户，需要在2027年6月30日前报送…</a></div>'
+            '<div><span>2026-11-{d:02d}</span></div></div>')
+    page = html('<div class="focus">' + "".join(item.format(n=n, d=10 + n) for n in range(1, 4)) + "</div>")
+    reading = read_entries(page, NOW, "http://www.example.gov.cn/")
+    dated = [e for e in reading.entries if e.date]
+    assert [e.date.isoformat() for e in dated] == ["2026-11-11", "2026-11-12", "2026-11-13"]
+    assert all(e.title.startswith("区政府召开") and "div.item" in e.date_source for e in dated)
+    assert reading.summary.dated_items == 3 and reading.summary.newest_date.isoformat() == "2026-11-13"
+    other = page.replace('<a class="brief" href="/art/1.html">', '<a class="brief" href="/other/1.html">')
+    first = next(e for e in read_entries(other, NOW, "http://www.example.gov.cn/").entries if "第1次" in e.title)
+    assert first.date is None  # a row whose other link goes elsewhere is not one entry's row
+
+
+def test_a_date_in_a_link_title_yields_to_the_rows_own_date():
+    from mediawatch.checkers.entries import read_entries
+
+    page = html('<table><tr><td><div class="t"><a href="/art/1.html">政府工作报告——2026年3月5日…</a></div>'
+                '<span class="d">2026-11-20</span></td></tr><tr><td><div class="t"><a href="/art/2.html">区政府召开常务会议</a>'
+                '</div><span class="d">2026-11-18</span></td></tr></table>')
+    entry = read_entries(page, NOW, "http://www.example.gov.cn/").entries[0]
+    assert entry.date.isoformat() == "2026-11-20" and entry.date_source.startswith("span.d")
+    assert entry.not_dates == ["2026-03-05"]
+
+
+def test_a_real_firewall_refusal_in_entities_answering_200_is_check_failed(server):
+    """国家标准化管理委员会's web firewall notice ('404 Sec-Notice', its Chinese all &#x..; entities)."""
+    server.route("/", Reply(body=(REAL / "sac-gov-cn-waf-404-notice.html").read_bytes(), content_type="text/html"))
+    page, verdict = check(server.url("/"))
+    assert not page.ok and page.error_kind == "anti_crawl" and "HTTP 200" in page.error
+    assert verdict.outcome == UNKNOWN and "首页未发现带日期的信息" not in verdict.message
+
+
+@pytest.mark.parametrize("title,body,challenged", [
+    ("403 Forbidden", "<h1>403 Forbidden</h1><hr><center>nginx</center>", True),
+    ("XX区", "<h3>&#x8BBF;&#x95EE;&#x88AB;&#x62D2;&#x7EDD;</h3>", True),  # 访问被拒绝, as entities
+    ("404 问题整改情况通报", FRESH[FRESH.index("<ul"):FRESH.index("</ul>") + 5], False),  # a real list page
+])
+def test_a_short_error_page_answering_200_is_not_the_site(server, title, body, challenged):
+    server.route("/", Reply(body=html(body, f"<title>{title}</title>")))
+    page, verdict = check(server.url("/"))
+    assert (not page.ok and page.error_kind == "anti_crawl") if challenged else (page.ok and verdict.outcome == PASS)
+
+
+@pytest.mark.parametrize("entry", [
+    html('<img src="/images/wzsm.jpg" usemap="#Map"><map name="Map">'
+         '<area shape="rect" coords="1,1,9,9" href="http://www.example.cn/">'
+         '<area shape="rect" coords="9,9,19,19" href="/portal/index.html"></map>'),
+    html('<h1>Object Moved</h1>This document may be found <a HREF="/portal/">here</a>', "<title>Document Moved</title>"),
+    html('<div class="top"><a href="/old/">温馨提示：旧版网站入口</a></div><div class="notice">'
+         '<p><a href="/portal/index.html">XX区人民政府门户网站>></a></p><p><a href="/exam/">2026年考试报名系统>></a></p>'
+         '<p>温馨提示：参加2026年考试报名的考生，需先注册。</p></div><div class="footer">'
+         + "".join(f'<a href="/f{i}/">{w}</a> | ' for i, w in enumerate(["联系方法", "交通指引", "版权声明", "隐私保护",
+                                                                      "法律责任", "网站地图", "网址域名"])) + "</div>"),
+    html('<a href="/portal/index.html"><img src="/i/zfz.png"></a><a href="/gtoc/"><img src="/i/gmz.png"></a>'
+         + "".join(f'<a href="/lang{i}/"><div class="dh"></div></a>' for i in range(7))),
+    html('<form action="/portal/index.html" method="get"></form><script>$(function(){ $("form")[0].submit(); });</script>'),
+], ids=["image-map", "object-moved", "text-link-entry", "portal-of-portals", "form-get"])
+def test_more_ways_in_are_followed(server, entry):
+    server.route("/", Reply(body=entry))
+    for path in ("/old/", "/exam/", "/gtoc/"):
+        server.route(path, Reply(body=html("<p>其他系统</p>")))
+    server.route("/portal/index.html", Reply(body=FRESH))
+    server.route("/portal/", Reply(body=FRESH))
+    page, verdict = check(server.url("/"))
+    assert page.ok and page.data["newest_date"] == "2026-11-21", page.data
+    assert page.data["final_url"].startswith(server.url("/portal/"))
+    assert verdict.outcome == PASS and verdict.evidence["followed"]
+
+
+@pytest.mark.parametrize("entry,words", [
+    (html('<form action="/login.action" method="post"/><script>$(function(){ $("form")[0].submit(); });</script>'),
+     "POST"),
+    (html("", '<script>var a = (location.host + location.pathname).toLowerCase(); var t = {}; t["x/y"] = "1";'
+              'if (t[a]) { window.location.replace("http://" + a + "/publish/portal" + t[a]); }</script>'), "脚本运行时计算"),
+], ids=["form-post", "computed-redirect"])
+def test_ways_in_we_may_not_or_cannot_follow_are_unknown(server, entry, words):
+    server.route("/", Reply(body=entry))
+    server.route("/login.action", Reply(body=FRESH))
+    page, verdict = check(server.url("/"))
+    assert page.ok and page.data["newest_date"] is None and not page.data["followed"]
+    assert verdict.outcome == UNKNOWN and words in verdict.message and "首页未发现带日期的信息" not in verdict.message
+
+
+@pytest.mark.parametrize("name,url,kind,first", [
+    ("customs-gov-cn-portal-stub.html", "http://www.customs.gov.cn/", "script_redirect", None),
+    ("sh-gov-cn-moved.html", "http://sh.gov.cn/", "moved_page", "http://www.shanghai.gov.cn/"),
+    ("gapp-gov-cn-image-map-entry.html", "http://www.gapp.gov.cn/", "entry_page", "http://www.gapp.gov.cn/index.html"),
+    ("ningbo-gov-cn-portal-of-portals.html", "http://www.ningbo.gov.cn/", "entry_page", "http://gtoc.ningbo.gov.cn/"),
+    ("miitbeian-gov-cn-form-submit.html", "http://www.miitbeian.gov.cn/", "form_submit", None),
+    ("gdhrss-gov-cn-notice-entry.html", "http://www.gdhrss.gov.cn/", "entry_page", "http://www.gdhrss.gov.cn/gdrst"),
+])
+def test_real_ways_in_at_their_own_address(name, url, kind, first):
+    """The real pages (tests/data/real/manifest.toml) read at their own address: the way in and where it leads."""
+    from mediawatch.checkers.links import parse_html
+    from mediawatch.checkers.wayin import find_way_in
+
+    way = find_way_in(parse_html((REAL / name).read_bytes().decode("utf-8")), url)
+    assert way is not None and way.kind == kind and way.reason
+    assert (way.targets[0] if way.targets else None) == first
+
+
+def test_a_stale_page_of_a_few_titles_and_a_home_link_is_not_an_entry_page(server):
+    """A real (stale) page with more than a few title links stays a page even if one link says 首页."""
+    body = html('<a href="/">网站首页</a><ul class="list">' + "".join(
+        f'<li><a href="/art/{i}.html">区政府召开第{i}次常务会议研究部署工作</a></li>' for i in range(9)) + "</ul>")
+    server.route("/", Reply(body=body))
+    page, verdict = check(server.url("/"), column_fallback_pages=0)
+    assert page.ok and not page.data["followed"] and verdict.outcome == FAIL
+
+
+def test_a_script_page_with_a_computed_redirect_still_reads_its_list_from_its_source(server):
+    """A way in named without a target does not stop the reader from the list a script loads."""
+    server.route("/", Reply(body=html('<ul id="news"></ul><script>if (isMobile()) { location.href = mobileHost() + "/m/"; }'
+                                      '\n$.getJSON("/data/news.json", render);</script>')))
+    server.route("/data/news.json", Reply(body=json.dumps([{"title": "区政府召开第十二次常务会议", "date": "2026-11-19"},
+                                                           {"title": "全区冬季森林防火工作部署会召开", "date": "2026-11-02"}],
+                                                          ensure_ascii=False).encode(), content_type="application/json"))
+    page, verdict = check(server.url("/"))
+    assert page.data["newest_date"] == "2026-11-19" and page.data["date_from"] == "script" and verdict.outcome == PASS
+
+
+def test_a_not_found_page_with_a_home_link_is_not_a_moved_page(server):
+    server.route("/", Reply(body=html('<h1>Page Not Found</h1><a href="/portal/">返回</a>', "<title>XX区</title>")))
+    server.route("/portal/", Reply(body=FRESH))
+    page, _ = check(server.url("/"), column_fallback_pages=0)
+    assert not page.data["followed"]
+
+
+def test_a_stale_page_of_short_menu_words_is_not_an_entry_page(server):
+    menu = "".join(f'<a href="/{i}/">{w}</a>' for i, w in enumerate(
+        ["网站首页", "政务公开", "政务服务", "互动交流", "走进XX", "专题专栏", "联系我们", "网站地图", "无障碍"]))
+    server.route("/", Reply(body=html(f'<div class="menu">{menu}</div><p>XX区人民政府</p>'
+                                      '<a href="/notice.html">关于网站改版的说明</a>')))
+    for i in range(9):
+        server.route(f"/{i}/", Reply(body=FRESH))
+    page, _ = check(server.url("/"), column_fallback_pages=2)
+    assert not page.data["followed"] and page.data["date_from"] == "columns"

@@ -10,7 +10,8 @@
 - an entry's date is a date standing on its own (checkers/dates.py) in the largest element around
   its link that holds no other link, else in its **row**: the nearest ``li``/``tr``/``dd``/``dl``, or
   a ``div``/``p``/``span``/``td`` whose other links are secondary (附件, 下载, 原文, PDF, an attachment
-  URL). A row is one entry, however many links it has; its own date is the entry's date;
+  URL) or go where the entry's link goes (a picture, title and teaser of one item). A row is one
+  entry, however many links it has; its own date is the entry's date;
 - a date inside a title or teaser sentence is never an entry's date: a page whose only dates are
   inside sentences has no dated entries;
 - a page that says it has nothing (``暂无信息``, ``暂无数据``, ``没有记录`` …) and has no dated
@@ -250,7 +251,8 @@ def _row_element(item, anchor, counts: dict, memo: _Memo):
             return element
         if tag in LOOSE_ROW_TAGS:
             others = [a for a in element.iter("a") if a is not anchor and a.get("href") is not None]
-            if others and all(memo.secondary(a) for a in others):
+            target = (anchor.get("href") or "").strip()
+            if others and all(memo.secondary(a) or (a.get("href") or "").strip() == target for a in others):
                 return element
     return None
 
@@ -274,21 +276,41 @@ def _own_dates(element, now, memo: _Memo) -> tuple[list, str | None, list[str]]:
     found, source, in_sentences = [], None, []
     if not _DIGIT.search(memo.text(element)):
         return found, source, in_sentences  # no digit, no date
+    in_links: list = []  # (holder, values) of dates that make up a link's whole text ("…——2026年3月5日…")
     for holder, piece in _pieces(element):
         values, alone = standalone_dates(piece, now, alone=True)
         if not values:
             continue
-        if alone:
+        if alone and _in_link(holder, element):
+            in_links.append((holder, values))
+        elif alone:
             found.extend(values)
             source = source or describe(holder)
         else:
             in_sentences.extend(v.isoformat() for v in values if isinstance(v, date))
+    if found:  # the element's own date: one in a link's title is not the entry's date
+        in_sentences.extend(v.isoformat() for _, values in in_links for v in values if isinstance(v, date))
+    elif in_links:
+        source = describe(in_links[0][0])
+        found = [v for _, values in in_links for v in values]
     if not found:
         leaves = [_text(e) for e in element.iter() if isinstance(e.tag, str) and len(e) == 0]
         found = split_dates(leaves, now)
         if found:
             source = describe(element) + "（日、年月分写）"
     return found, source, in_sentences
+
+
+def _in_link(holder, top) -> bool:
+    """``holder`` is (inside) a link within ``top``."""
+    element = holder
+    while element is not None:
+        if _tag(element) == "a":
+            return True
+        if element is top:
+            return False
+        element = element.getparent()
+    return False
 
 
 # --- the page -------------------------------------------------------------------------------

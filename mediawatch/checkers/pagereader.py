@@ -8,7 +8,8 @@ website checker and ``mediawatch explain`` share.
    check failed, never a verdict on the site;
 3. a page with no dated entry that is only a way in (redirect, frames, 引导页) is followed, at most
    ``crawl.way_in_max_hops`` steps inside the site's registered domain (``followed``); when it
-   cannot be, ``unknown_reason`` says why (the rules then say unknown, never "no dated entry");
+   cannot be, ``unknown_reason`` says why (the rules then say unknown, never "no dated entry"); a way
+   in named without a target (a POST form, a computed redirect) first lets step 4 look for a list;
 4. a list written by script is read from the markup the script writes, else from its JS/JSON
    source (``crawl.script_sources_max``), else ``unknown_reason`` says the list could not be read;
 5. a home page with still no dated entry is judged by the columns it links to (19号): the newest
@@ -86,6 +87,7 @@ class PageReader:
         start = result.final_url
         visited = {result.final_url}
         current = result
+        named_only = None  # a way in named without a target (a POST form, a computed redirect)
         for hop in range(self.max_hops + 1):
             failure = page_failure(current)
             if failure is not None:
@@ -111,14 +113,19 @@ class PageReader:
                 return reading
             nxt, tried = self._step(way, start, visited)
             if nxt is None:
-                reading.unknown_reason = (f"首页仅为入口（{way.reason}），未能进入真实首页："
-                                          + ("；".join(tried) or "没有可跟随的目标"))
-                return reading
+                reason = f"首页仅为入口（{way.reason}），未能进入真实首页：" + ("；".join(tried) or "没有可跟随的目标")
+                if way.targets:
+                    reading.unknown_reason = reason
+                    return reading
+                named_only = reason  # the page may still hold its list in script: read that first
+                break
             reading.followed.append({"kind": way.kind, "from": current.final_url, "to": nxt.final_url,
                                      "reason": way.reason})
             visited.add(nxt.final_url)
             current = nxt
         self._script_list(reading)
+        if named_only and not reading.summary.dated_items:
+            reading.unknown_reason = named_only
         if home and not reading.summary.dated_items and reading.unknown_reason is None:
             self._columns(reading)
         return reading

@@ -7,12 +7,19 @@ A home page with no dated entry may be only a way in to the real one (``find_way
   also built from string pieces (``"http://" + location.host + "/index.html"``), from variables set
   to strings, by browser type (the desktop target first), or inside an HTML comment in ``<script>``;
 - ``frameset`` and ``iframe_shell``: the frames' pages (a frame named main/content first);
-- ``entry_page``: an 引导页 of a few image or text links (进入首页 …) or a Flash entry; a portal of
-  portals (a page of links to a few sites) is read the same way.
+- ``moved_page``: a server's "Object Moved / Document Moved" body answering 200, one link on;
+- ``entry_page``: an 引导页 of a few image links (image-map areas too) or text links (进入首页,
+  门户网站>> …) or a Flash entry; a portal of portals (a page of links to a few sites) is read the
+  same way. Short footer words (联系方法, 网站地图) and empty links do not make it a list page;
+- a way in that cannot be followed safely is still named, without a target, so the verdict is
+  unknown with the reason: a form the page submits by script on load with POST (``form_submit``;
+  with GET its address is followed), a redirect whose target the script computes at run time
+  (a table looked up by host and path: ``script_redirect``).
 
 Targets outside the site's registered domain (``registered_domain``) are never followed.
 
-``challenge`` names the anti-bot interstitial a page is (WZWS, 安全狗, 云锁/云防御, 加速乐, 瑞数 …):
+``challenge`` names the anti-bot interstitial a page is (WZWS, 安全狗, 云锁/云防御, 加速乐, 瑞数 …,
+a web firewall's refusal notice, a short page titled with an HTTP error such as "404 Sec-Notice"):
 such a page answers 200 but is not the site. ``script_sources`` finds where a list written by
 script takes its entries from (a document.write in the page, a JS or JSON URL of the same site).
 """
@@ -33,13 +40,20 @@ CHALLENGE_MARKERS = (
     ("$_ts=window['$_ts']", "瑞数防护验证页"), ("$_ts=window[\"$_ts\"]", "瑞数防护验证页"),
     ("_waf_", "WAF 防护验证页"), ("知道创宇", "创宇盾防护验证页"), ("cdn-cgi/challenge-platform", "Cloudflare 验证页"),
     ("访问验证", "访问验证页"), ("人机验证", "人机验证页"), ("滑动验证", "滑动验证页"),
+    ("sec-notice", "防火墙拦截页"), ("被服务器拒绝", "防火墙拦截页"), ("存在潜在的安全威胁", "防火墙拦截页"),
+    ("访问被拒绝", "访问拒绝页"), ("访问被拦截", "防火墙拦截页"), ("access denied", "访问拒绝页"),
 )
+# a page answering 200 whose title is an HTTP error ("404 Not Found", "403 Forbidden", "404 Sec-Notice")
+# (a server's words after the code, not a Chinese title that happens to start with a number)
+_ERROR_TITLE = re.compile(r"^\s*(?:40[0-9]|41[0-9]|50[0-9])(?:[\s\-:.]+[A-Za-z][A-Za-z\s\-:.!]*)?\s*$")
 CHALLENGE_MAX_TEXT = 400  # a challenge page shows a line or two; a real page with such a word shows much more
 CHALLENGE_MAX_LINKS = 3
 COOKIE_PAGE_MAX_TEXT = 60  # a cookie-and-reload page shows at most a line ("请稍候…")
 SHELL_MAX_TEXT = 200  # an iframe shell shows (almost) nothing of its own
 ENTRY_MAX_TEXT = 400  # an 引导页 shows a few words besides its links
-ENTRY_MAX_LINKS = 8
+ENTRY_MAX_LINKS = 8  # … and this many links that show something (a picture, a title, an entry word)
+ENTRY_MAX_ALL_LINKS = 24  # … among at most this many links in all (short footer links: 联系方法, 网站地图)
+ENTRY_TITLE = 5  # a link text this long shows something (shorter ones are menu and footer words)
 MAX_TARGETS = 4  # way-in targets tried per page
 MAIN_FRAME_NAMES = ("main", "content", "mainframe", "body", "right", "index")
 ENTRY_WORDS = ("进入", "首页", "主页", "门户", "政府网", "中文", "index", "main", "home", "enter", "default")
@@ -59,6 +73,9 @@ _PIECE = re.compile(rf"""{_STRING}|[A-Za-z_$][\w$.]*(?:\(\))?""")
 _SOURCE_URL = re.compile(r"""["']([^"'\s<>]+?\.(?:json|js)(?:\?[^"'\s<>]*)?|[^"'\s<>]*(?:ajax|getlist|list\.(?:do|jsp|action))[^"'\s<>]*)["']""", re.I)
 _COOKIE_RELOAD = re.compile(r"document\.cookie\s*=.*?(?:location(?:\.href)?\s*=(?!=)|location\.(?:reload|replace)\s*\()",
                             re.S)
+_ANY_REDIRECT = re.compile(r"""location(?:\s*\.\s*href)?\s*=(?!=)|location\s*\.\s*(?:replace|assign)\s*\(|window\s*\.\s*navigate\s*\(""")
+_SUBMIT = re.compile(r"""\.\s*submit\s*\(\s*\)""")
+_MOVED = re.compile(r"\bmoved\b|\b30[1278]\b|\bredirect(?:ion|ed|ing)?\b|已移动|已转移|已迁移", re.I)  # not "Not Found"
 _REFRESH = re.compile(r"""^\s*\d*(?:\.\d*)?\s*[;,]?\s*(?:url\s*=\s*)?(['"]?)(.*?)\1\s*$""", re.I | re.S)
 
 
@@ -106,16 +123,22 @@ def _visible_text(root) -> str:
 def challenge(raw_html: str, root) -> str | None:
     """The anti-bot interstitial this page is (see CHALLENGE_MARKERS, or a page of nothing but a
     script that sets a cookie and loads the page again, as 加速乐's obfuscated first answer), or None."""
-    lowered = raw_html[:200_000].lower()
+    title = root.find(".//title")
+    title = " ".join(title.text_content().split()) if title is not None else ""
+    text = _visible_text(root)
+    # markers in the markup, and in the text as shown (a firewall may write it all as &#x..; entities)
+    lowered = (raw_html[:200_000] + "\n" + title + "\n" + text[:CHALLENGE_MAX_TEXT * 2]).lower()
     hits = [name for marker, name in CHALLENGE_MARKERS if marker.lower() in lowered]
+    if _ERROR_TITLE.match(title):
+        hits.append(f"错误提示页（标题“{title[:40]}”）")
     if not hits:
         links = [a for a in root.iter("a") if (a.get("href") or "").strip() not in ("", "#")]
-        if not links and len(_visible_text(root)) <= COOKIE_PAGE_MAX_TEXT and any(
+        if not links and len(text) <= COOKIE_PAGE_MAX_TEXT and any(
                 _COOKIE_RELOAD.search(script.text or "") for script in root.iter("script")):
             return "脚本验证页（写入 cookie 后重新载入本页）"
         return None
     links = [a for a in root.iter("a") if (a.get("href") or "").strip() not in ("", "#")]
-    if len(_visible_text(root)) > CHALLENGE_MAX_TEXT or len(links) > CHALLENGE_MAX_LINKS:
+    if len(text) > CHALLENGE_MAX_TEXT or len(links) > CHALLENGE_MAX_LINKS:
         return None
     return hits[0]
 
@@ -192,9 +215,21 @@ def find_way_in(root, page_url: str, *, home: bool = True) -> WayIn | None:
                 return WayIn("meta_refresh", target, "页面以 meta refresh 跳转")
     redirects = urls(script_redirects(root, page_url))
     text = _visible_text(root)
-    links = [a for a in root.iter("a") if a.get("href") and not a.get("href").strip().lower().startswith(("javascript", "#"))]
+    links = [a for a in root.iter("a", "area")
+             if a.get("href") and not a.get("href").strip().lower().startswith(("javascript", "#"))]
     if redirects and (len(text) <= ENTRY_MAX_TEXT or len(links) <= ENTRY_MAX_LINKS):
         return WayIn("script_redirect", redirects, "页面以脚本（location）跳转")
+    if not links and len(text) <= SHELL_MAX_TEXT:
+        scripts = [s.text or "" for s in root.iter("script") if not s.get("src")]
+        form = _submitted_form(root, scripts, page_url)
+        if form is not None:
+            return form
+        if any(_ANY_REDIRECT.search(code) for code in scripts):
+            return WayIn("script_redirect", [], "页面以脚本跳转，跳转目标由脚本运行时计算（如按主机名和路径查表），无法确定")
+    title = root.find(".//title")
+    heading = " ".join(e.text_content() for e in [title, root.find(".//h1")] if e is not None)
+    if _MOVED.search(heading) and 0 < len(links) <= 2 and len(text) <= SHELL_MAX_TEXT:
+        return WayIn("moved_page", urls(a.get("href") for a in links), "服务器的“文档已移动”页面（Object Moved）")
     frames = list(root.iter("frame"))
     if frames or root.find(".//frameset") is not None:
         ordered = sorted(frames, key=lambda f: not any(n in (f.get("name") or f.get("id") or "").lower()
@@ -207,18 +242,52 @@ def find_way_in(root, page_url: str, *, home: bool = True) -> WayIn | None:
     if not home:
         return None
     flash = [e for e in root.iter("embed", "object") if ".swf" in (e.get("src") or e.get("data") or "").lower()]
-    if (flash or links) and len(text) <= ENTRY_MAX_TEXT and len(links) <= ENTRY_MAX_LINKS:
-        def score(anchor) -> int:
-            label = (anchor.text_content() + " " + " ".join(i.get("alt") or "" for i in anchor.iter("img"))
-                     + " " + (anchor.get("href") or "")).lower()
-            return 0 if any(w in label for w in ENTRY_WORDS) else 1
-        ordered = sorted(links, key=score)
-        if not flash and score(ordered[0]) and not any(a.find(".//img") is not None for a in links):
+
+    def pictured(anchor) -> bool:
+        return anchor.tag == "area" or anchor.find(".//img") is not None
+
+    def score(anchor) -> int:
+        """0: its words say "enter" (进入首页, 门户网站>>); 1: its address does (index.html); 2: neither."""
+        words = (anchor.text_content() + " " + " ".join(i.get("alt") or "" for i in anchor.iter("img"))
+                 + " " + (anchor.get("alt") or "")).lower()
+        if any(w in words for w in ENTRY_WORDS):
+            return 0
+        return 1 if any(w in (anchor.get("href") or "").lower() for w in ENTRY_WORDS) else 2
+
+    shown = [a for a in links if pictured(a) or score(a) == 0
+             or len(re.sub(r"\s+", "", a.text_content())) >= ENTRY_TITLE]
+    if (flash or shown) and len(text) <= ENTRY_MAX_TEXT and len(shown) <= ENTRY_MAX_LINKS \
+            and len(links) <= ENTRY_MAX_ALL_LINKS:
+        ordered = sorted(shown or links, key=lambda a: (score(a), not pictured(a)))
+        if not flash and score(ordered[0]) == 2 and not any(pictured(a) for a in links):
             return None  # a few plain links without an entry word or image: a (stale) page, not an 引导页
+        if not flash and len(links) > ENTRY_MAX_LINKS and not any(pictured(a) for a in links) and not any(
+                score(a) == 0 and len(re.sub(r"\s+", "", a.text_content())) >= ENTRY_TITLE
+                and urls([a.get("href")]) for a in shown):
+            return None  # a menu of short words (网站首页, 政务公开 …) is a page's, not an 引导页's
         kind, reason = ("flash_entry", "Flash 引导页") if flash else ("entry_page", "引导页（少量入口链接）")
         return WayIn(kind, [u for u in urls(a.get("href") for a in ordered) if same_site(u, page_url)]
                      or urls(a.get("href") for a in ordered), reason)
     return None
+
+
+def _submitted_form(root, scripts: list[str], page_url: str) -> WayIn | None:
+    """A form the page submits by script as it loads: GET is followed, POST is not (we do not submit forms)."""
+    from urllib.parse import urlencode
+
+    from mediawatch.checkers.links import resolve
+
+    forms = list(root.iter("form"))
+    if not forms or not any(_SUBMIT.search(code) for code in scripts):
+        return None
+    form = forms[0]
+    action = resolve(form.get("action") or page_url, page_url) or page_url
+    if (form.get("method") or "get").strip().lower() == "post":
+        shown = action.split(";jsessionid=", 1)[0]
+        return WayIn("form_submit", [], f"页面载入时由脚本以 POST 提交表单进入（{shown}），不代为提交")
+    fields = [(i.get("name"), i.get("value") or "") for i in form.iter("input") if i.get("name")]
+    target = action + (("&" if "?" in action else "?") + urlencode(fields) if fields else "")
+    return WayIn("form_submit", [target], "页面载入时由脚本以 GET 提交表单进入")
 
 
 def _declared_height(frame) -> int:
