@@ -29,7 +29,7 @@ def demo_cli(tmp_path: Path) -> Cli:
 def test_demo_issue16_additions(demo_cli):
     out = demo_cli("demo", "--days", "30", now=NOW).stdout
     home = demo_cli.home
-    assert "9 websites" in out
+    assert "12 websites" in out  # 8 + site-tjj (issue 17) + site-sjj (issue 16) + site-xfj, site-ybj (issue 15)
     month = home / "reports" / LAST_MONTH
     html = (month / "bulletin.html").read_text(encoding="utf-8")
     assert "19号口径合格率" in html and "本通报合格率：" in html
