@@ -37,16 +37,11 @@ POLL_SECONDS = 2.0
 
 
 def _alive(holder: str) -> bool:
+    """``host:pid:token``: the process behind a claim is alive (the daemon lock's own test, token aside)."""
+    from mediawatch.schedule.daemon import _alive_here
+
     host, pid, _token = (holder.rsplit(":", 2) + ["", ""])[:3]
-    if host != socket.gethostname() or not pid.isdigit():
-        return True  # another machine: its heartbeat tells
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return _alive_here(f"{host}:{pid}")
 
 
 class RunClaim:
