@@ -57,3 +57,5 @@ def test_demo_issue16_additions(demo_cli):
     # the identity block and the certificate are findings: no warning for them
     warnings = json.loads(demo_cli("warnings", "--status", "all", "--format", "json", now=NOW).stdout)
     assert not [w for w in warnings if w["rule"].startswith("site_")]
+    # the identity block's links stay on the simulated site: no link to a real host fails DNS and is warned
+    assert not [w for w in warnings if w["account_id"] == "site-sjj"]

@@ -28,9 +28,12 @@ from mediawatch.simulation.tls import LocalCA, TlsServer
 
 CERT_DAYS_LEFT = 20  # real days from now to the demo certificate's expiry
 IDENTITY_BLOCK = """<div class="identity">主办单位：XX区审计局　网站标识码：3303990017　浙ICP备05099017号-1
-<a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=33039902000117">浙公网安备 33039902000117号</a>
-<span id="_ideConac"><a href="https://bszs.conac.cn/sitename?method=show&amp;id=DEMO0017" target="_blank">党政机关</a></span>
-<a href="https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code=3303990017">我为政府网站找错</a></div>"""
+<a href="/beian/registerSystemInfo?recordcode=33039902000117">浙公网安备 33039902000117号</a>
+<span id="_ideConac"><a href="/dzjg/bszs.conac.cn/sitename?method=show&amp;id=DEMO0017" target="_blank">党政机关</a></span>
+<a href="/jiucuo/jiucuo.html?site_code=3303990017">我为政府网站找错</a></div>"""
+# The real block links www.beian.gov.cn, bszs.conac.cn and zfwzgl.www.gov.cn; the demo runs without the internet, so its
+# links stay on the simulated site (served below): links to real hosts would fail DNS here and be warned broken_links.
+IDENTITY_PATHS = ("/beian/registerSystemInfo", "/dzjg/bszs.conac.cn/sitename", "/jiucuo/jiucuo.html")
 
 
 def add_to(district) -> None:
@@ -56,6 +59,8 @@ def add_to(district) -> None:
         return reply
 
     server.route("/", home_with_identity)
+    for path in IDENTITY_PATHS:
+        server.route(path, Reply(body="<html><body>备案与标识信息</body></html>"))
     district.sites["site-sjj"] = site
     from mediawatch.demo.district import UNITS, DemoAccount
 
