@@ -1,0 +1,1 @@
+"""Transport: what every HTTP core shares (the address guard)."""
