@@ -17,7 +17,8 @@ A page that fails to load makes its observation ``ok=False`` with the fetch's er
 raises: an internal error becomes an observation with error kind ``"internal"``.
 
 Pages are fetched with GET once (``crawl.max_page_bytes`` at most, and only when they are HTML);
-that fetch also stands for the link check of the page's URL. One link checker serves the whole
+that fetch also stands for the link check of the page's URL. The crawl runs on the run's event
+loop and reads pages in a worker process (checkers/sitecrawl.py, checkers/pageread.py). One link checker serves the whole
 run (``ctx.extras["link_checker"]``), so a URL linked from many sites is checked once.
 """
 
@@ -26,26 +27,14 @@ from __future__ import annotations
 import logging
 import threading
 import traceback
-from collections import deque
-from concurrent.futures import Future
 
 from mediawatch.checkers.base import AccountSpec, CheckContext, Observation
 from mediawatch.checkers.dates import summarize
-from mediawatch.checkers.links import (
-    HTML_TYPES,
-    Later,
-    Link,
-    LinkChecker,
-    extract_links,
-    host_of,
-    is_attachment,
-    normalize_url,
-)
-from mediawatch.checkers.typos import TypoMatcher, visible_text
+from mediawatch.checkers.links import HTML_TYPES, LinkChecker
+from mediawatch.checkers.typos import TypoMatcher
 
 log = logging.getLogger(__name__)
 
-CRAWLED_TAGS = frozenset({"a", "area", "iframe", "frame", "meta"})
 _shared_lock = threading.Lock()
 
 
@@ -95,51 +84,27 @@ class WebsiteChecker:
 
 
 class _SiteCheck:
+    """One site's check: the crawl runs on the run's event loop (checkers/sitecrawl.py); the home
+    page's and the columns' dates and title are read here, in the caller's thread."""
+
     def __init__(self, account: AccountSpec, ctx: CheckContext):
         self.account = account
         self.ctx = ctx
         self.config = ctx.config
-        self.fetcher = ctx.fetcher
         self.checker = LinkChecker.for_run(ctx)
-        self.page_bytes = int(self.config.crawl.max_page_bytes)
-        self.pages: dict[str, Future] = {}
-
-    # --- pages ------------------------------------------------------------------------------
-
-    def _page_steps(self, url: str):
-        """One GET per step; a retry is scheduled (``Later``), not slept in a worker thread."""
-        attempt = [0]
-
-        def step():
-            attempt[0] += 1
-            result = self.fetcher.fetch(url, max_bytes=self.page_bytes, body_types=HTML_TYPES, retries=0)
-            wait = self.fetcher.retry_wait(result, attempt[0])
-            return Later(wait) if wait is not None else result
-
-        return step
-
-    def page(self, url: str) -> Future:
-        """The GET of a page, started once; it also stands for the link check of its URL."""
-        key = normalize_url(url)
-        future = self.pages.get(key)
-        if future is None:
-            future = self.pages[key] = self.checker.pool.submit(host_of(key), self._page_steps(key), urgent=True)
-            self.checker.provide(key, future)
-        return future
-
-    # --- the check --------------------------------------------------------------------------
 
     def run(self) -> list[Observation]:
+        from mediawatch.checkers.sitecrawl import crawl_site
+
         account = self.account
-        home_future = self.page(account.url)
+        matcher = shared(self.ctx, "typo_matcher", lambda: TypoMatcher.from_config(self.config))
+        run_loop = self.checker.run_loop
+        reader = run_loop.page_reader(matcher, int(self.config.crawl.parse_processes))
+        crawl = run_loop.run(crawl_site(self.checker, account, self.config, reader, matcher))
+        observations = [self._homepage(crawl.home)]
         for column in account.columns:
-            self.page(column.url)
-        home = home_future.result()
-        observations = [self._homepage(home)]
-        for column in account.columns:
-            observations.append(self._guard("column", column.url, self._column, column))
-        links, typos = self._guard_pair(home)
-        observations.extend([links, typos])
+            observations.append(self._guard("column", column.url, self._column, crawl.columns[column.url], column))
+        observations.extend(self._guard_pair(crawl))
         return observations
 
     def _guard(self, kind: str, target: str | None, fn, *args) -> Observation:
@@ -149,9 +114,9 @@ class _SiteCheck:
             log.exception("website %s check of %s failed", kind, self.account.account_id)
             return Observation.failed(kind, "internal", f"{exc.__class__.__name__}: {exc}", target=target)
 
-    def _guard_pair(self, home) -> tuple[Observation, Observation]:
+    def _guard_pair(self, crawl) -> tuple[Observation, Observation]:
         try:
-            return self._crawl(home)
+            return self._links(crawl)
         except Exception as exc:  # noqa: BLE001
             log.exception("website crawl of %s failed", self.account.account_id)
             message = f"{exc.__class__.__name__}: {exc}"
@@ -168,8 +133,7 @@ class _SiteCheck:
         summary = summarize(home.tree, self.ctx.now)
         return Observation("homepage", target=url, data={**base, "title": _title(home.tree), **summary.as_data()})
 
-    def _column(self, column) -> Observation:
-        result = self.page(column.url).result()
+    def _column(self, result, column) -> Observation:
         base = {"column": column.column, "category": column.category, "url": column.url, "status": result.status}
         failure = _page_failure(result)
         if failure is not None:
@@ -178,57 +142,19 @@ class _SiteCheck:
         summary = summarize(result.tree, self.ctx.now)
         return Observation("column", target=column.url, data={**base, **summary.as_data()})
 
-    def _crawl(self, home) -> tuple[Observation, Observation]:
+    def _links(self, crawl) -> tuple[Observation, Observation]:
         url = self.account.url
-        failure = _page_failure(home)
+        failure = _page_failure(crawl.home)
         if failure is not None:
             return (Observation.failed("links", failure[0], failure[1], target=url),
                     Observation.failed("typos", failure[0], failure[1], target=url))
-        matcher = shared(self.ctx, "typo_matcher", lambda: TypoMatcher.from_config(self.config))
-        max_pages = int(self.config.crawl.max_pages)
-        external = bool(self.config.crawl.check_external_links)
-        site_hosts = {host_of(normalize_url(url)), host_of(home.final_url)}
-        planned = {normalize_url(url), normalize_url(home.final_url)}
-        queue = deque([home])
-        parsed: set[str] = set()
-        all_links: list[Link] = []
-        hits: list[dict] = []
-        inner = 0
-        while queue:
-            item = queue.popleft()
-            result = item.result() if isinstance(item, Future) else item
-            final = normalize_url(result.final_url)
-            if final in parsed or host_of(final) not in site_hosts or _page_failure(result) is not None:
-                continue
-            parsed.add(final)
-            tree = result.tree
-            links = extract_links(tree, result.final_url)
-            for link in links:
-                if inner >= max_pages:
-                    break
-                if link.tag in CRAWLED_TAGS and link.url not in planned and host_of(link.url) in site_hosts \
-                        and not is_attachment(link.url):
-                    planned.add(link.url)
-                    inner += 1
-                    queue.append(self.page(link.url))
-            if not external:
-                links = [link for link in links if host_of(link.url) in site_hosts]
-            self.checker.submit(links)
-            all_links.extend(links)
-            hits.extend(matcher.find(visible_text(tree), page=result.final_url))
-        # column pages the crawl did not reach are still read for typos
-        for column in self.account.columns:
-            result = self.page(column.url).result()
-            final = normalize_url(result.final_url)
-            if final not in parsed and _page_failure(result) is None:
-                parsed.add(final)
-                hits.extend(matcher.find(visible_text(result.tree), page=result.final_url))
-        report = self.checker.report(all_links, homepage=home.final_url)
+        report = crawl.tally.report(self.checker.outcome)
         links_obs = Observation("links", target=url, data={
-            "pages_crawled": len(parsed), "links_checked": report.links_checked, "urls_checked": report.urls_checked,
+            "pages_crawled": crawl.pages_crawled, "links_checked": report.links_checked,
+            "urls_checked": report.urls_checked,
             "broken": report.broken, "throttled": report.throttled, "skipped": report.skipped,
         })
-        typos_obs = Observation("typos", target=url, data={"texts_scanned": len(parsed), "hits": hits})
+        typos_obs = Observation("typos", target=url, data={"texts_scanned": crawl.pages_crawled, "hits": crawl.hits})
         return links_obs, typos_obs
 
 
