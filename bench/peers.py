@@ -235,9 +235,12 @@ def run_mediawatch(url: str, pages: int, concurrency: int) -> dict:
     started = time.monotonic()
     observations = WebsiteChecker().check(account, ctx)
     elapsed = time.monotonic() - started
-    links = next(o for o in observations if o.kind == "links")
-    if not links.ok:
-        raise SystemExit(f"mediawatch failed: {links.error}")
+    for key in ("link_checker", "run_loop"):  # as the runner does at the end of a run (reaps any worker)
+        if hasattr(ctx.extras.get(key), "close"):
+            ctx.extras[key].close()
+    links = next((o for o in observations if o.kind == "links"), None)
+    if links is None or not links.ok:
+        raise SystemExit(f"mediawatch failed: {[(o.kind, o.error) for o in observations]}")
     return {"elapsed": elapsed, "pages": links.data["pages_crawled"], "urls": links.data["urls_checked"],
             "broken": sorted(b["url"] for b in links.data["broken"] + links.data["throttled"])}
 
@@ -297,9 +300,11 @@ def run_linkchecker(url: str, concurrency: int, work: Path) -> dict:
     return {"elapsed": elapsed, "broken": sorted(broken)}
 
 
-def measured(argv: list[str]) -> tuple[dict, float]:
-    """Run ``argv`` (this script in a child role) and return its JSON answer and the peak RSS (MB) of
-    it and the tool it ran (children included)."""
+def measured(argv: list[str]) -> tuple[dict, float, float]:
+    """Run ``argv`` (this script in a child role); its JSON answer, the peak RSS (MB) and the CPU
+    seconds (user + system) of the tool, its helper processes included. mediawatch's page reader
+    runs beside the main process, so its peak is added to the main one's (an upper bound: the
+    forked worker shares pages with its parent)."""
     with tempfile.TemporaryFile("w+") as out:
         process = subprocess.Popen(argv, stdout=out, cwd=ROOT)
         _, status, usage = os.wait4(process.pid, 0)
@@ -308,7 +313,8 @@ def measured(argv: list[str]) -> tuple[dict, float]:
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{argv[2:4]} exited {os.waitstatus_to_exitcode(status)}: {text[-2000:]}")
     answer = json.loads(text.strip().splitlines()[-1])
-    return answer, max(usage.ru_maxrss / 1024, answer.get("child_rss_mb", 0))
+    rss = answer["self_rss_mb"] + answer["child_rss_mb"] if argv[3] == "mediawatch" else usage.ru_maxrss / 1024
+    return answer, rss, usage.ru_utime + usage.ru_stime
 
 
 def child(role: str, args: list[str]) -> dict:
@@ -323,6 +329,7 @@ def child(role: str, args: list[str]) -> dict:
     else:
         answer = run_linkchecker(args[0], int(args[1]), Path(args[2]))
     answer["child_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    answer["self_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return answer
 
 
@@ -396,6 +403,7 @@ def main() -> None:
                 try:
                     times: dict[str, list[float]] = {t: [] for t in tools}
                     memory: dict[str, float] = {t: 0.0 for t in tools}
+                    cpu: dict[str, list[float]] = {t: [] for t in tools}
                     same: dict[str, bool] = {t: True for t in tools}
                     found: dict[str, int] = {t: 0 for t in tools}
                     for round_ in range(args.rounds):
@@ -407,10 +415,11 @@ def main() -> None:
                                 "linkinator": [linkinator or "", f"{base}/", str(concurrency)],
                                 "linkchecker": [f"{base}/", str(concurrency), str(scratch)],
                             }[tool]
-                            answer, rss = measured([sys.executable, __file__, "_child", tool, *role_args])
+                            answer, rss, cpu_seconds = measured([sys.executable, __file__, "_child", tool, *role_args])
                             shutil.rmtree(scratch, ignore_errors=True)
                             broken = set(answer["broken"])
                             times[tool].append(answer["elapsed"])
+                            cpu[tool].append(cpu_seconds)
                             memory[tool] = max(memory[tool], rss)
                             found[tool] = len(broken)
                             if broken != truth:
@@ -418,10 +427,11 @@ def main() -> None:
                                 print(f"{tool}: differs from the truth: missing {sorted(truth - broken)[:5]}, "
                                       f"extra {sorted(broken - truth)[:5]}", file=sys.stderr)
                             print(f"{pages} pages, {latency * 1000:.0f} ms, round {round_ + 1}: {tool} "
-                                  f"{answer['elapsed']:.2f} s, {rss:.0f} MB, {len(broken)} broken", file=sys.stderr)
+                                  f"{answer['elapsed']:.2f} s, {cpu_seconds:.2f} s CPU, {rss:.0f} MB, {len(broken)} broken", file=sys.stderr)
                     for tool in tools:
                         rows.append((pages, latency, concurrency, tool, statistics.median(times[tool]),
-                                     min(times[tool]), max(times[tool]), memory[tool], found[tool], len(truth),
+                                     min(times[tool]), max(times[tool]), statistics.median(cpu[tool]), memory[tool],
+                                     found[tool], len(truth),
                                      same[tool]))
                 finally:
                     if proxy is not None:
@@ -434,12 +444,12 @@ def main() -> None:
                 shutil.rmtree(external, ignore_errors=True)
     print(f"\n{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {machine()}; {args.rounds} round(s), "
           "tools interleaved; time = median (min–max)\n")
-    print("| pages | round trip | per host | tool | time (s) | min–max (s) | peak memory (MB) | broken found / truth |"
-          " same set |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for pages, latency, concurrency, tool, median, low, high, mem, count, truth_count, ok in rows:
+    print("| pages | round trip | per host | tool | time (s) | min–max (s) | CPU (s) | peak memory (MB) |"
+          " broken found / truth | same set |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for pages, latency, concurrency, tool, median, low, high, cpu_median, mem, count, truth_count, ok in rows:
         print(f"| {pages:,} | {latency * 1000:.0f} ms | {concurrency} | {tool} | {median:.2f} | {low:.2f}–{high:.2f} | "
-              f"{mem:.0f} | {count} / {truth_count} | {'yes' if ok else 'NO'} |")
+              f"{cpu_median:.2f} | {mem:.0f} | {count} / {truth_count} | {'yes' if ok else 'NO'} |")
 
 
 if __name__ == "__main__":

@@ -363,9 +363,11 @@ class LinkChecker:
         if fresh:
             self.run_loop.loop.call_soon_threadsafe(self._start_all, fresh)
 
-    def schedule(self, url: str) -> None:
-        """``submit`` for one URL, from a coroutine on the run's loop."""
-        key = normalize_url(url)
+    def schedule(self, key: str) -> None:
+        """``submit`` for one URL already normalized (as ``extract_links`` gives them), from a
+        coroutine on the run's loop."""
+        if key in self._outcomes:  # a read without the lock: a miss is settled under it below
+            return
         with self._lock:
             if key in self._outcomes:
                 return
@@ -505,14 +507,15 @@ class LinkTally:
             entry[6] += 1
 
     def add_page(self, page: str, links: Iterable[tuple[str, str, str]]) -> None:
-        """All links of one page (url, tag, text), the page read once: occurrences count pages, and
-        no set of pages is kept."""
+        """All links of one page (url, tag, text; urls normalized, as ``extract_links`` gives them),
+        the page read once: occurrences count pages, and no set of pages is kept."""
         seen: set[str] = set()
         on_home = self.home is not None and normalize_url(page) == self.home
-        for url, tag, text in links:
+        entries = self._entries
+        for key, tag, text in links:
             self.links_checked += 1
-            key = normalize_url(url)
-            entry = self._entries.get((key, None))
+            url = key
+            entry = entries.get((key, None))
             if entry is None:
                 self._entries[(key, None)] = [page, url, text, tag, on_home, None, 1, None]
                 seen.add(key)

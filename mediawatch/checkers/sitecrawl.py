@@ -116,9 +116,11 @@ class _Crawl:
             if failure is not None:
                 answer.set_result((final, PageRead(failure=failure)))
                 return
-            work = self.loop.run_in_executor(self.reader, read_page, result.content,
-                                             result.headers.get("content-type"), result.final_url,
-                                             self.matcher if self.reader is None else None)
+            if self.reader is not None:
+                work = self.reader.read(result.content, result.headers.get("content-type"), result.final_url)
+            else:
+                work = self.loop.run_in_executor(None, read_page, result.content,
+                                                 result.headers.get("content-type"), result.final_url, self.matcher)
             work.add_done_callback(lambda read: _pass(answer, read, final))
 
         fetched.add_done_callback(fetched_done)
@@ -126,6 +128,8 @@ class _Crawl:
 
     async def run(self) -> SiteCrawl:
         account = self.account
+        if self.reader is not None:
+            await self.reader.start()
         home_future = self.fetches[normalize_url(account.url)] = self.fetch(account.url)
         for column in account.columns:
             self.fetches[normalize_url(column.url)] = self.fetch(column.url)

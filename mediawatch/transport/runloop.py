@@ -79,9 +79,11 @@ class RunLoop:
         self._finalizer()
 
 
+async def _close_reader(reader) -> None:
+    reader.close()
+
+
 def _stop(loop: asyncio.AbstractEventLoop, thread: threading.Thread, client, held: list) -> None:
-    for reader in held:
-        reader.shutdown(wait=False, cancel_futures=True)
     if loop.is_closed():
         return
     try:
@@ -90,6 +92,12 @@ def _stop(loop: asyncio.AbstractEventLoop, thread: threading.Thread, client, hel
             future.result(timeout=10)
     except Exception:  # noqa: BLE001 - closing never fails a run
         pass
+    for reader in held:
+        try:
+            if thread is not threading.current_thread():
+                asyncio.run_coroutine_threadsafe(_close_reader(reader), loop).result(timeout=10)
+        except Exception:  # noqa: BLE001
+            pass
     loop.call_soon_threadsafe(loop.stop)
     if thread is not threading.current_thread():
         thread.join(timeout=10)
