@@ -7,6 +7,7 @@ Retry-After rule (``Fetcher.retry_wait``), redirect handling and size cap.
   platform's own from ``Fetcher.set_host_delay``);
 - a wall-clock deadline per attempt (``asyncio.timeout`` around connect, headers and body): a
   server that drips one byte at a time cannot hold a request past ``http.timeout_seconds``;
+- every URL, the first and each redirect's, read as browsers read it (``guard.normalize``, WHATWG);
 - the address guard (transport/guard.py) on every redirect hop and on the address actually
   connected to: the connector's resolver returns only the addresses ``check_host`` approved
   (resolved once, so a rebinding DNS answer is never connected to), IP literals are judged
@@ -35,7 +36,7 @@ from mediawatch.net import (
     _retry_after,
     _short,
 )
-from mediawatch.transport.guard import AddressNotAllowed, UnsafeURL, check_host, is_public_address
+from mediawatch.transport.guard import AddressNotAllowed, UnsafeURL, check_host, is_public_address, normalize
 
 
 class GuardResolver(AbstractResolver):
@@ -194,11 +195,12 @@ class AsyncClient:
         send_headers = {**self.headers, **(headers or {})}
         while True:
             try:
-                if not isinstance(current, str) or "://" not in current:
+                if not isinstance(current, str):
                     raise UnsafeURL(f"not an http(s) URL: {current!r:.200}")
-                host = _host(current)
+                target = normalize(current)  # as browsers read it (WHATWG): the host judged is the one connected to
+                host = _host(target)
                 if not self.allow_private:
-                    _literal_guard(current)
+                    _literal_guard(target)
                 async with self._slot(host):
                     await self._wait_turn(host)
                     self.requests_made += 1
@@ -207,7 +209,7 @@ class AsyncClient:
                         cookie = _cookie_header(cookies, jar.get(host))
                         if cookie:
                             hop_headers = {**send_headers, "Cookie": cookie}
-                        response = await self.session.request(method, current, headers=hop_headers,
+                        response = await self.session.request(method, target, headers=hop_headers,
                                                               allow_redirects=False, compress=None)
                         try:
                             if not self.allow_private:
