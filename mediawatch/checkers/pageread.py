@@ -76,18 +76,23 @@ class PageReader:
             child.close()
             self._workers.append((pid, parent))
         self._channels: list[_Channel] = []
+        self._starting = None
         self._next = 0
 
     async def start(self) -> None:
-        """Connect the workers' sockets to the running loop (once)."""
-        import asyncio
+        """Connect the workers' sockets to the running loop, once (sites crawled at the same time
+        share the reader: the second waits for the first's connection, never makes its own)."""
+        if self._starting is None:
+            self._starting = _asyncio.ensure_future(self._connect())
+        await _asyncio.shield(self._starting)
 
-        if self._channels:
-            return
-        loop = asyncio.get_running_loop()
+    async def _connect(self) -> None:
+        loop = _asyncio.get_running_loop()
+        channels = []
         for _pid, sock in self._workers:
             _, channel = await loop.create_connection(_Channel, sock=sock)
-            self._channels.append(channel)
+            channels.append(channel)
+        self._channels = channels
 
     def read(self, content: bytes, content_type: str | None, page_url: str):
         channel = self._channels[self._next % len(self._channels)]
