@@ -42,7 +42,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+if not os.environ.get("PEERS_BASELINE"):  # the baseline child imports the earlier checkout, not this one
+    sys.path.insert(0, str(ROOT))
 
 COLUMNS = 20
 IMAGES = 300
@@ -300,27 +301,27 @@ def run_linkchecker(url: str, concurrency: int, work: Path) -> dict:
     return {"elapsed": elapsed, "broken": sorted(broken)}
 
 
-def measured(argv: list[str]) -> tuple[dict, float, float]:
+def measured(argv: list[str], env: dict | None = None) -> tuple[dict, float, float]:
     """Run ``argv`` (this script in a child role); its JSON answer, the peak RSS (MB) and the CPU
     seconds (user + system) of the tool, its helper processes included. mediawatch's page reader
     runs beside the main process, so its peak is added to the main one's (an upper bound: the
     forked worker shares pages with its parent)."""
     with tempfile.TemporaryFile("w+") as out:
-        process = subprocess.Popen(argv, stdout=out, cwd=ROOT)
+        process = subprocess.Popen(argv, stdout=out, cwd=ROOT, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         out.seek(0)
         text = out.read()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{argv[2:4]} exited {os.waitstatus_to_exitcode(status)}: {text[-2000:]}")
     answer = json.loads(text.strip().splitlines()[-1])
-    rss = answer["self_rss_mb"] + answer["child_rss_mb"] if argv[3] == "mediawatch" else usage.ru_maxrss / 1024
+    rss = answer["self_rss_mb"] + answer["child_rss_mb"] if argv[3].startswith("mediawatch") else usage.ru_maxrss / 1024
     return answer, rss, usage.ru_utime + usage.ru_stime
 
 
 def child(role: str, args: list[str]) -> dict:
     import resource
 
-    if role == "mediawatch":
+    if role.startswith("mediawatch"):
         answer = run_mediawatch(args[0], int(args[1]), int(args[2]))
     elif role == "lychee":
         answer = run_lychee(Path(args[0]), args[1], int(args[2]), Path(args[3]))
@@ -367,8 +368,12 @@ def main() -> None:
     parser.add_argument("--tools", nargs="+", default=["mediawatch", "lychee", "linkinator", "linkchecker"])
     parser.add_argument("--linkinator", default=None, help="path of the linkinator binary")
     parser.add_argument("--keep", action="store_true", help="keep the generated sites")
+    parser.add_argument("--baseline", default=None,
+                        help="a checkout of an earlier mediawatch: run it too, as 'mediawatch-before'")
     args = parser.parse_args()
     linkinator = find_linkinator(args.linkinator)
+    if args.baseline and "mediawatch-before" not in args.tools:
+        args.tools.insert(1, "mediawatch-before")
     tools = [t for t in args.tools if (t != "linkinator" or linkinator) and (t not in ("lychee", "linkchecker")
                                                                             or shutil.which(t))]
     for missing in sorted(set(args.tools) - set(tools)):
@@ -411,11 +416,16 @@ def main() -> None:
                             scratch = Path(tempfile.mkdtemp(dir=tmp_path))
                             role_args = {
                                 "mediawatch": [f"{base}/", str(pages), str(concurrency)],
+                                "mediawatch-before": [f"{base}/", str(pages), str(concurrency)],
                                 "lychee": [str(site), base, str(concurrency), str(scratch)],
                                 "linkinator": [linkinator or "", f"{base}/", str(concurrency)],
                                 "linkchecker": [f"{base}/", str(concurrency), str(scratch)],
                             }[tool]
-                            answer, rss, cpu_seconds = measured([sys.executable, __file__, "_child", tool, *role_args])
+                            env = None
+                            if tool == "mediawatch-before":
+                                env = dict(os.environ, PYTHONPATH=str(Path(args.baseline).resolve()), PEERS_BASELINE="1")
+                            answer, rss, cpu_seconds = measured([sys.executable, __file__, "_child", tool, *role_args],
+                                                                env)
                             shutil.rmtree(scratch, ignore_errors=True)
                             broken = set(answer["broken"])
                             times[tool].append(answer["elapsed"])

@@ -71,7 +71,7 @@ class Link:
     post_url: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class LinkOutcome:
     """The verdict on one URL."""
 
@@ -286,7 +286,8 @@ class LinkChecker:
         self.workers = int(config.crawl.link_workers)
         self.per_host = int(config.http.per_host_concurrency)
         self._lock = threading.Lock()
-        self._outcomes: dict[str, Future] = {}
+        # URL -> Future while judged, then the LinkOutcome itself (a settled URL keeps no Future)
+        self._outcomes: dict[str, Future | LinkOutcome] = {}
         self._run_loop = run_loop
         self._own_loop = run_loop is None
         self._queue = None
@@ -335,7 +336,7 @@ class LinkChecker:
             run_loop.close()
         with self._lock:
             for future in self._outcomes.values():
-                if not future.done():
+                if isinstance(future, Future) and not future.done():
                     future.set_exception(RuntimeError("link checker closed"))
 
     def __enter__(self) -> "LinkChecker":
@@ -383,7 +384,8 @@ class LinkChecker:
             if key in self._outcomes:
                 return None
             future = self._outcomes[key] = Future()
-            return future
+        future.add_done_callback(lambda done: self._settled(key, done))
+        return future
 
     def provide(self, url: str, fetched: Future) -> bool:
         """Let a fetch already under way stand for the check of ``url``. False when the URL was
@@ -411,6 +413,8 @@ class LinkChecker:
             self.submit([Link(url=key, page="")])
             with self._lock:
                 future = self._outcomes[key]
+        if isinstance(future, LinkOutcome):
+            return future
         try:
             return future.result()
         except Exception as exc:  # noqa: BLE001 - a bug in a check never makes a link broken
@@ -429,9 +433,18 @@ class LinkChecker:
         for key in keys:
             self._start(key)
 
+    def _settled(self, key: str, future: Future) -> None:
+        """Keep the verdict itself, not its Future (with its lock), once it is known."""
+        if future.cancelled() or future.exception() is not None:
+            return
+        with self._lock:
+            if self._outcomes.get(key) is future:
+                self._outcomes[key] = future.result()
+
     def _start(self, key: str) -> None:
         with self._lock:
             future = self._outcomes[key]
+        future.add_done_callback(lambda done: self._settled(key, done))
         job = self.queue.submit(host_of(key), self._judge(key))
 
         def done(source) -> None:

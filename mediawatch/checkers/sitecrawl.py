@@ -78,15 +78,21 @@ class _Crawl:
         self.fetches: dict[str, asyncio.Future] = {}  # home and columns: their results are kept
         self.reads: dict[str, asyncio.Future] = {}  # the columns' reads (the crawl may reach them too)
         self.site_hosts: set[str] = set()
+        # inner pages fetched and not yet read are bounded: a reader slower than the network holds
+        # back the fetches, instead of the bodies piling up in memory
+        self.window = max(32, 2 * int(config.http.per_host_concurrency))
+        self.in_window = 0
+        self.waiting: deque[tuple] = deque()  # (key, answer, claim)
 
-    def fetch(self, url: str) -> asyncio.Future:
+    def fetch(self, url: str, claim=False) -> asyncio.Future:
         """The GET of a page, started once (a retry is scheduled, holding no slot); it also stands
         for the link check of the page's URL."""
         key = normalize_url(url)
         future = self.fetches.get(key)
         if future is not None:
             return future
-        claim = self.checker.claim(key)
+        if claim is False:
+            claim = self.checker.claim(key)
         attempt = [0]
 
         async def step():
@@ -125,6 +131,25 @@ class _Crawl:
 
         fetched.add_done_callback(fetched_done)
         return answer
+
+    def read_later(self, key: str) -> asyncio.Future:
+        """An inner page's read, its fetch started when the window has room."""
+        answer = self.loop.create_future()
+        # claimed now: a link to this page found before its fetch starts is not checked again
+        self.waiting.append((key, answer, self.checker.claim(key)))
+        self._pump()
+        return answer
+
+    def _pump(self) -> None:
+        while self.waiting and self.in_window < self.window:
+            key, answer, claim = self.waiting.popleft()
+            self.in_window += 1
+            self.read(self.fetch(key, claim)).add_done_callback(lambda done, answer=answer: self._done(answer, done))
+
+    def _done(self, answer: asyncio.Future, done: asyncio.Future) -> None:
+        self.in_window -= 1
+        _pass(answer, done)
+        self._pump()
 
     async def run(self) -> SiteCrawl:
         account = self.account
@@ -165,7 +190,7 @@ class _Crawl:
                         and not is_attachment(link_url):
                     planned.add(link_url)
                     inner += 1
-                    queue.append(self.reads[link_url] if link_url in self.reads else self.read(self.fetch(link_url)))
+                    queue.append(self.reads[link_url] if link_url in self.reads else self.read_later(link_url))
             links = page.links if self.external else [
                 link for link in page.links if host_of(link[0]) in self.site_hosts]
             for link_url, _tag, _text in links:
