@@ -274,6 +274,15 @@ def outcome_of(url: str, result) -> LinkOutcome:
     return outcome
 
 
+class _Pending:
+    """A URL being judged; ``future`` is made only when a thread waits for it."""
+
+    __slots__ = ("future",)
+
+    def __init__(self):
+        self.future: Future | None = None
+
+
 class LinkChecker:
     """Checks links, each unique URL once per instance, on the run's event loop (transport/):
     at most ``http.per_host_concurrency`` requests to one host and ``crawl.link_workers`` in all.
@@ -286,8 +295,8 @@ class LinkChecker:
         self.workers = int(config.crawl.link_workers)
         self.per_host = int(config.http.per_host_concurrency)
         self._lock = threading.Lock()
-        # URL -> Future while judged, then the LinkOutcome itself (a settled URL keeps no Future)
-        self._outcomes: dict[str, Future | LinkOutcome] = {}
+        # URL -> _Pending while judged, then its LinkOutcome (a Future only while a thread waits)
+        self._outcomes: dict[str, "_Pending | LinkOutcome"] = {}
         self._run_loop = run_loop
         self._own_loop = run_loop is None
         self._queue = None
@@ -335,9 +344,11 @@ class LinkChecker:
                     pass
             run_loop.close()
         with self._lock:
-            for future in self._outcomes.values():
-                if isinstance(future, Future) and not future.done():
-                    future.set_exception(RuntimeError("link checker closed"))
+            for key, value in self._outcomes.items():
+                if isinstance(value, _Pending):
+                    self._outcomes[key] = LinkOutcome(url=key, error_kind="internal", error="link checker closed")
+                    if value.future is not None and not value.future.done():
+                        value.future.set_result(self._outcomes[key])
 
     def __enter__(self) -> "LinkChecker":
         return self
@@ -359,7 +370,7 @@ class LinkChecker:
             for link in links:
                 key = normalize_url(link.url)
                 if key not in self._outcomes:
-                    self._outcomes[key] = Future()
+                    self._outcomes[key] = _Pending()
                     fresh.append(key)
         if fresh:
             self.run_loop.loop.call_soon_threadsafe(self._start_all, fresh)
@@ -372,34 +383,43 @@ class LinkChecker:
         with self._lock:
             if key in self._outcomes:
                 return
-            self._outcomes[key] = Future()
+            self._outcomes[key] = _Pending()
         self._start(key)
 
-    def claim(self, url: str) -> Future | None:
+    def claim(self, url: str) -> bool:
         """Reserve ``url``'s verdict for a fetch already under way (a crawled page, fetched with
-        GET): the caller sets the returned future to that fetch's ``outcome_of``. None when the
-        URL was already being checked."""
+        GET): the caller then ``settle``s it with that fetch's ``outcome_of``. False when the URL
+        was already being checked."""
         key = normalize_url(url)
         with self._lock:
             if key in self._outcomes:
-                return None
-            future = self._outcomes[key] = Future()
-        future.add_done_callback(lambda done: self._settled(key, done))
-        return future
+                return False
+            self._outcomes[key] = _Pending()
+            return True
+
+    def settle(self, key: str, outcome: LinkOutcome) -> None:
+        """The verdict on a URL being judged (kept as it is: a settled URL holds no Future)."""
+        with self._lock:
+            pending = self._outcomes.get(key)
+            if not isinstance(pending, _Pending):
+                return
+            self._outcomes[key] = outcome
+        if pending.future is not None:
+            pending.future.set_result(outcome)
 
     def provide(self, url: str, fetched: Future) -> bool:
         """Let a fetch already under way stand for the check of ``url``. False when the URL was
         already being checked."""
         key = normalize_url(url)
-        future = self.claim(key)
-        if future is None:
+        if not self.claim(key):
             return False
 
         def done(source: Future) -> None:
             try:
-                future.set_result(outcome_of(key, source.result()))
-            except BaseException as exc:  # noqa: BLE001
-                future.set_exception(exc)
+                outcome = outcome_of(key, source.result())
+            except BaseException as exc:  # noqa: BLE001 - a failed fetch is our fault, never a broken link
+                outcome = LinkOutcome(url=key, error_kind="internal", error=f"{exc.__class__.__name__}: {exc}")
+            self.settle(key, outcome)
 
         fetched.add_done_callback(done)
         return True
@@ -408,13 +428,16 @@ class LinkChecker:
         """The verdict on one URL (checked now if it was not yet)."""
         key = normalize_url(url)
         with self._lock:
-            future = self._outcomes.get(key)
-        if future is None:
+            value = self._outcomes.get(key)
+        if value is None:
             self.submit([Link(url=key, page="")])
-            with self._lock:
-                future = self._outcomes[key]
-        if isinstance(future, LinkOutcome):
-            return future
+        with self._lock:
+            value = self._outcomes[key]
+            if isinstance(value, LinkOutcome):
+                return value
+            if value.future is None:  # the first to wait makes the one Future others wait on too
+                value.future = Future()
+            future = value.future
         try:
             return future.result()
         except Exception as exc:  # noqa: BLE001 - a bug in a check never makes a link broken
@@ -433,29 +456,18 @@ class LinkChecker:
         for key in keys:
             self._start(key)
 
-    def _settled(self, key: str, future: Future) -> None:
-        """Keep the verdict itself, not its Future (with its lock), once it is known."""
-        if future.cancelled() or future.exception() is not None:
-            return
-        with self._lock:
-            if self._outcomes.get(key) is future:
-                self._outcomes[key] = future.result()
-
     def _start(self, key: str) -> None:
-        with self._lock:
-            future = self._outcomes[key]
-        future.add_done_callback(lambda done: self._settled(key, done))
         job = self.queue.submit(host_of(key), self._judge(key))
 
         def done(source) -> None:
-            if future.done():
-                return
             if source.cancelled():
-                future.set_exception(RuntimeError("link checker closed"))
+                outcome = LinkOutcome(url=key, error_kind="internal", error="link checker closed")
             elif source.exception() is not None:
-                future.set_exception(source.exception())
+                exc = source.exception()
+                outcome = LinkOutcome(url=key, error_kind="internal", error=f"{exc.__class__.__name__}: {exc}")
             else:
-                future.set_result(source.result())
+                outcome = source.result()
+            self.settle(key, outcome)
 
         job.add_done_callback(done)
 

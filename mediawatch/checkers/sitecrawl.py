@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from mediawatch.checkers.links import (
     HTML_TYPES,
+    LinkOutcome,
     LinkTally,
     host_of,
     is_attachment,
@@ -102,8 +103,8 @@ class _Crawl:
             return Later(wait) if wait is not None else result
 
         future = self.checker.queue.submit(host_of(key), step, urgent=True)
-        if claim is not None:
-            future.add_done_callback(lambda done: _settle(claim, key, done))
+        if claim:
+            future.add_done_callback(lambda done: _settle(self.checker, key, done))
         return future
 
     def read(self, fetched: asyncio.Future, anywhere: bool = False) -> asyncio.Future:
@@ -211,15 +212,16 @@ def page_url_of(final: str, page: PageRead) -> str:
     return page.page_url or final
 
 
-def _settle(claim, key: str, done: asyncio.Future) -> None:
-    if claim.done():
-        return
+def _settle(checker, key: str, done: asyncio.Future) -> None:
+    """The page's fetch stands for its link check (a failure of ours is "internal", never broken)."""
     if done.cancelled():
-        claim.set_exception(RuntimeError("link checker closed"))
+        outcome = LinkOutcome(url=key, error_kind="internal", error="link checker closed")
     elif done.exception() is not None:
-        claim.set_exception(done.exception())
+        exc = done.exception()
+        outcome = LinkOutcome(url=key, error_kind="internal", error=f"{exc.__class__.__name__}: {exc}")
     else:
-        claim.set_result(outcome_of(key, done.result()))
+        outcome = outcome_of(key, done.result())
+    checker.settle(key, outcome)
 
 
 def _pass(answer: asyncio.Future, source, final: str | None = None) -> None:
