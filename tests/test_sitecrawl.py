@@ -26,7 +26,7 @@ def findings(observations):
             [(h["page"], h["wrong"]) for h in typos.data["hits"]])
 
 
-@pytest.mark.parametrize("processes", [1, 0])
+@pytest.mark.parametrize("processes", [1, 2, 0])
 def test_sites_crawled_at_once_share_the_loop_and_the_reader(processes):
     servers = [LocalServer().start() for _ in range(3)]
     try:

@@ -68,6 +68,8 @@ class PageReader:
                 code = 0
                 try:
                     parent.close()
+                    for _pid, other in self._workers:  # the earlier workers' ends: they must see EOF
+                        other.close()
                     _serve(child)
                 except BaseException:  # noqa: BLE001 - a worker never returns into the parent's code
                     code = 1
