@@ -432,8 +432,14 @@ def main() -> None:
                             env = None
                             if tool == "mediawatch-before":
                                 env = dict(os.environ, PYTHONPATH=str(Path(args.baseline).resolve()), PEERS_BASELINE="1")
-                            answer, rss, cpu_seconds = measured([sys.executable, __file__, "_child", tool, *role_args],
-                                                                env)
+                            try:
+                                answer, rss, cpu_seconds = measured(
+                                    [sys.executable, __file__, "_child", tool, *role_args], env)
+                            except SystemExit as exc:  # one tool's failure is reported, the others still run
+                                print(f"{pages} pages, {latency * 1000:.0f} ms, round {round_ + 1}: {tool} FAILED: "
+                                      f"{str(exc)[:300]}", file=sys.stderr)
+                                same[tool] = False
+                                continue
                             shutil.rmtree(scratch, ignore_errors=True)
                             broken = set(answer["broken"])
                             times[tool].append(answer["elapsed"])
@@ -448,6 +454,8 @@ def main() -> None:
                             print(f"{pages} pages, {latency * 1000:.0f} ms, round {round_ + 1}: {tool} "
                                   f"{answer['elapsed']:.2f} s (process {answer['process_wall']:.2f} s), {cpu_seconds:.2f} s CPU, {rss:.0f} MB, {len(broken)} broken", file=sys.stderr)
                     for tool in tools:
+                        if not times[tool]:
+                            continue
                         rows.append((pages, latency, concurrency, tool, statistics.median(times[tool]),
                                      min(times[tool]), max(times[tool]), statistics.median(walls[tool]),
                                      statistics.median(cpu[tool]), memory[tool],
