@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from mediawatch.checkers.links import (
     HTML_TYPES,
     LinkOutcome,
-    LinkTally,
     host_of,
     is_attachment,
     normalize_url,
     outcome_of,
 )
 from mediawatch.checkers.pageread import PageRead, read_page
+from mediawatch.checkers.tally import LinkTally
 from mediawatch.transport.hostqueue import Later
 
 CRAWLED_TAGS = frozenset({"a", "area", "iframe", "frame", "meta"})

@@ -263,22 +263,16 @@ def _host(url: str) -> str:
 
 def _literal_guard(url: str) -> None:
     """An IP literal never reaches the resolver: judge it here."""
+    import ipaddress
     from urllib.parse import urlsplit
 
     hostname = urlsplit(url).hostname or ""
-    if hostname and (hostname[0].isdigit() or ":" in hostname):
-        try:
-            public = is_public_address(hostname)
-        except ValueError:
-            return
-        import ipaddress
-
-        try:
-            ipaddress.ip_address(hostname)
-        except ValueError:
-            return  # a name that starts with a digit: the resolver judges it
-        if not public:
-            raise AddressNotAllowed(f"{hostname} is not a public address")
+    try:
+        ipaddress.ip_address(hostname.split("%")[0])
+    except ValueError:
+        return  # a name: the resolver judges the addresses it resolves to
+    if not is_public_address(hostname):
+        raise AddressNotAllowed(f"{hostname} is not a public address")
 
 
 def _peer_guard(response: aiohttp.ClientResponse) -> None:
