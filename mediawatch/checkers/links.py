@@ -41,7 +41,6 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import lxml.html
 
-from mediawatch.transport.hostqueue import Later  # noqa: F401 - kept for importers
 from mediawatch.net import url_cache
 
 # error kinds that do not depend on the request method: no GET to confirm them
