@@ -1,0 +1,105 @@
+"""The run's event loop, in a thread of its own, for checkers that are called synchronously.
+
+    loop = RunLoop.for_run(ctx)          # one per run (kept in ctx.extras["run_loop"])
+    future = loop.submit(coroutine)      # a concurrent.futures.Future, from any thread
+    result = loop.run(coroutine)         # submit and wait
+    loop.client                          # the run's AsyncClient (used on the loop only)
+    loop.close()                         # the runner closes it when the run ends
+
+Each account's check runs in the runner's threads as before; every HTTP request of the crawl and
+the link check is made on this one loop, so the per-host limit, the connection pool and the DNS
+answers are shared by the whole run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import weakref
+from concurrent.futures import Future
+from typing import Any, Coroutine
+
+_LOCK = threading.Lock()
+
+
+class RunLoop:
+    def __init__(self, config, fetcher=None):
+        from mediawatch.transport.client import AsyncClient
+
+        self.config = config
+        self.loop = asyncio.new_event_loop()
+        self.client = AsyncClient(config, fetcher)
+        self._thread = threading.Thread(target=self._serve, name="run-loop", daemon=True)
+        self._thread.start()
+        self._closed = False
+        self._reader = None
+        self._reader_lock = threading.Lock()
+        self._held: list = []  # the page reader, for the finalizer
+        # a run's context dropped without close() (tests, one-off checks): its loop, connections
+        # and reader are still freed
+        self._finalizer = weakref.finalize(self, _stop, self.loop, self._thread, self.client, self._held)
+
+    @classmethod
+    def for_run(cls, ctx) -> "RunLoop":
+        with _LOCK:
+            loop = ctx.extras.get("run_loop")
+            if loop is None:
+                loop = ctx.extras["run_loop"] = cls(ctx.config, ctx.fetcher)
+            return loop
+
+    def page_reader(self, matcher, processes: int):
+        """The run's page reader (checkers/pageread.py): a process pool made on first use, or None."""
+        if processes <= 0:
+            return None
+        with self._reader_lock:
+            if self._reader is None:
+                from mediawatch.checkers.pageread import reader
+
+                self._reader = reader(matcher, processes)
+                self._held.append(self._reader)
+            return self._reader
+
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_forever()
+
+    def submit(self, coroutine: Coroutine[Any, Any, Any]) -> Future:
+        if self._closed:
+            coroutine.close()
+            raise RuntimeError("the run's event loop is closed")
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+
+    def run(self, coroutine: Coroutine[Any, Any, Any]) -> Any:
+        return self.submit(coroutine).result()
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._finalizer()
+
+
+async def _close_reader(reader) -> None:
+    reader.close()
+
+
+def _stop(loop: asyncio.AbstractEventLoop, thread: threading.Thread, client, held: list) -> None:
+    if loop.is_closed():
+        return
+    try:
+        future = asyncio.run_coroutine_threadsafe(client.close(), loop)
+        if thread is not threading.current_thread():
+            future.result(timeout=10)
+    except Exception:  # noqa: BLE001 - closing never fails a run
+        pass
+    for reader in held:
+        try:
+            if thread is not threading.current_thread():
+                asyncio.run_coroutine_threadsafe(_close_reader(reader), loop).result(timeout=10)
+        except Exception:  # noqa: BLE001
+            pass
+    loop.call_soon_threadsafe(loop.stop)
+    if thread is not threading.current_thread():
+        thread.join(timeout=10)
+    if not loop.is_running():
+        loop.close()
