@@ -32,11 +32,12 @@ slow host never holds up the others); a retry's backoff holds no slot.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import threading
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import lxml.html
@@ -344,6 +345,44 @@ class LinkChecker:
             self._outcomes[key] = outcome
         if pending.future is not None:
             pending.future.set_result(outcome)
+
+    def fetch_page(self, url: str, max_bytes: int) -> Future:
+        """The GET of a crawled page on the run's loop (urgent: pages feed the crawl), a retry
+        scheduled without holding a slot; it also stands for the link check of its URL. A
+        ``concurrent.futures.Future`` of the ``FetchResult`` (a stopped run gives ``cancelled``)."""
+        from mediawatch.net import FetchResult
+        from mediawatch.transport.hostqueue import Later
+
+        key = normalize_url(url)
+        claimed = self.claim(key)
+        run_loop = self.run_loop
+        client = run_loop.client
+        attempt = [0]
+
+        async def step():
+            attempt[0] += 1
+            result = await client.fetch(key, max_bytes=max_bytes, body_types=HTML_TYPES, retries=0)
+            wait = client.retry_wait(result, attempt[0])
+            return Later(wait) if wait is not None else result
+
+        async def page():
+            try:
+                return await self.queue.submit(host_of(key), step, urgent=True)
+            except asyncio.CancelledError:
+                return FetchResult(url=key, final_url=key, method="GET", error_kind="cancelled",
+                                   error="the run is stopping")
+
+        future = run_loop.submit(page())
+        if claimed:
+            def done(source: Future) -> None:
+                try:
+                    outcome = outcome_of(key, source.result())
+                except BaseException as exc:  # noqa: BLE001 - a failed fetch is our fault, never a broken link
+                    outcome = LinkOutcome(url=key, error_kind="internal", error=f"{exc.__class__.__name__}: {exc}")
+                self.settle(key, outcome)
+
+            future.add_done_callback(done)
+        return future
 
     def provide(self, url: str, fetched: Future) -> bool:
         """Let a fetch already under way stand for the check of ``url``. False when the URL was

@@ -19,7 +19,10 @@ A page that fails to load makes its observation ``ok=False`` with the fetch's er
 raises: an internal error becomes an observation with error kind ``"internal"``.
 
 Pages are fetched with GET once (``crawl.max_page_bytes`` at most, and only when they are HTML);
-that fetch also stands for the link check of the page's URL. One link checker serves the whole
+that fetch also stands for the link check of the page's URL. Every request of the crawl and the
+link check is made on the run's event loop (transport/: aiohttp, a semaphore per host, the guard on
+every hop); the pages are read here, in the checking thread (the way-in reader, the safety scans
+and the link cap need the parsed page). One link checker serves the whole
 run (``ctx.extras["link_checker"]``), so a URL linked from many sites is checked once.
 """
 
@@ -35,7 +38,6 @@ from mediawatch.checkers.base import AccountSpec, CheckContext, Observation
 from mediawatch.checkers.pagereader import PageReader
 from mediawatch.checkers.links import (
     HTML_TYPES,
-    Later,
     Link,
     LinkChecker,
     extract_links,
@@ -120,25 +122,12 @@ class _SiteCheck:
 
     # --- pages ------------------------------------------------------------------------------
 
-    def _page_steps(self, url: str):
-        """One GET per step; a retry is scheduled (``Later``), not slept in a worker thread."""
-        attempt = [0]
-
-        def step():
-            attempt[0] += 1
-            result = self.fetcher.fetch(url, max_bytes=self.page_bytes, body_types=HTML_TYPES, retries=0)
-            wait = self.fetcher.retry_wait(result, attempt[0])
-            return Later(wait) if wait is not None else result
-
-        return step
-
     def page(self, url: str) -> Future:
         """The GET of a page, started once; it also stands for the link check of its URL."""
         key = normalize_url(url)
         future = self.pages.get(key)
         if future is None:
-            future = self.pages[key] = self.checker.pool.submit(host_of(key), self._page_steps(key), urgent=True)
-            self.checker.provide(key, future)
+            future = self.pages[key] = self.checker.fetch_page(key, self.page_bytes)  # on the run's event loop
         return future
 
     # --- the check --------------------------------------------------------------------------

@@ -13,7 +13,11 @@ Retry-After rule (``Fetcher.retry_wait``), redirect handling and size cap.
   (resolved once, so a rebinding DNS answer is never connected to), IP literals are judged
   before connecting, and the socket's peer is judged again once connected;
 - redirects followed by hand (``http.max_redirects``, loops detected as in ``net.py``),
-  cookies set during one fetch's redirects sent on the next hops and nothing kept across fetches.
+  cookies set during one fetch's redirects sent on the next hops and nothing kept across fetches;
+- ``http.allowed_private_networks``, ``http.ca_file`` and ``http.fetch_deadline_seconds`` (one
+  fetch with its redirects, retries and waits) as ``net.Fetcher`` reads them; the fetcher's
+  ``cancel()`` (a stopping run) cuts the requests in flight here too and every later fetch
+  returns ``cancelled`` at once.
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ from __future__ import annotations
 import asyncio
 import random
 import socket
+import ssl
+import threading
+import weakref
 from http.cookies import SimpleCookie
 from typing import Any, Mapping
 
@@ -36,19 +43,20 @@ from mediawatch.net import (
     _retry_after,
     _short,
 )
-from mediawatch.transport.guard import AddressNotAllowed, UnsafeURL, check_host, is_public_address, normalize
+from mediawatch.transport.guard import AddressNotAllowed, UnsafeURL, _allowed, check_host, is_public_address, normalize
 
 
 class GuardResolver(AbstractResolver):
     """Resolves through ``guard.check_host``: a host with any non-public address is refused
     (unless allowed); the connector then connects only to the addresses returned here."""
 
-    def __init__(self, allow_private: bool):
+    def __init__(self, allow_private: bool, allowed: tuple[str, ...] = ()):
         self.allow_private = allow_private
+        self.allowed = allowed
 
     async def resolve(self, host: str, port: int = 0, family: int = socket.AF_INET) -> list[dict[str, Any]]:
         loop = asyncio.get_running_loop()
-        addresses = await loop.run_in_executor(None, _check, host, port, self.allow_private)
+        addresses = await loop.run_in_executor(None, _check, host, port, self.allow_private, self.allowed)
         return [{"hostname": host, "host": address, "port": port,
                  "family": socket.AF_INET6 if ":" in address else socket.AF_INET, "proto": 0,
                  "flags": socket.AI_NUMERICHOST} for address in addresses]
@@ -57,9 +65,9 @@ class GuardResolver(AbstractResolver):
         return None
 
 
-def _check(host: str, port: int, allow_private: bool) -> list[str]:
+def _check(host: str, port: int, allow_private: bool, allowed: tuple[str, ...] = ()) -> list[str]:
     try:
-        return check_host(host, port, allow_private=allow_private)
+        return check_host(host, port, allow_private=allow_private, allowed=allowed)
     except AddressNotAllowed:
         raise
     except UnsafeURL as exc:
@@ -120,6 +128,18 @@ class AsyncClient:
         self.per_host = int(http.per_host_concurrency)
         self.delay = float(http.per_host_delay_seconds)
         self.allow_private = http.allow_private_addresses if allow_private is None else allow_private
+        if fetcher is not None and allow_private is None:
+            self.allow_private = fetcher.allow_private
+        self.allowed = tuple(http.allowed_private_networks)
+        self.fetch_deadline = float(http.fetch_deadline_seconds)
+        self.ca_file = http.ca_file or None
+        # the fetcher's cancel (a stopping run) is this client's too
+        self.cancelled = getattr(self.policy, "cancelled", None) or threading.Event()
+        hooks = getattr(self.policy, "cancel_hooks", None)
+        if hooks is not None:
+            hooks.append(weakref.WeakMethod(self.cancel_in_flight))
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._tasks: set[asyncio.Task] = set()
         self.headers = {"User-Agent": http.user_agent, "Accept-Language": "zh-CN,zh;q=0.9",
                         "Accept": "*/*", "Accept-Encoding": "gzip, deflate"}
         self._slots: dict[str, asyncio.Semaphore] = {}
@@ -130,8 +150,9 @@ class AsyncClient:
     @property
     def session(self) -> aiohttp.ClientSession:
         if self._session is None:
-            connector = aiohttp.TCPConnector(limit=0, limit_per_host=0, resolver=GuardResolver(self.allow_private),
-                                             ttl_dns_cache=300, enable_cleanup_closed=False, ssl=True)
+            connector = aiohttp.TCPConnector(limit=0, limit_per_host=0, resolver=GuardResolver(self.allow_private, self.allowed),
+                                             ttl_dns_cache=300, enable_cleanup_closed=False,
+                                             ssl=ssl.create_default_context(cafile=self.ca_file) if self.ca_file else True)
             self._session = aiohttp.ClientSession(
                 connector=connector, cookie_jar=aiohttp.DummyCookieJar(), auto_decompress=True,
                 timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.timeout), trust_env=False,
@@ -142,6 +163,20 @@ class AsyncClient:
         if self._session is not None:
             session, self._session = self._session, None
             await session.close()
+
+    def cancel_in_flight(self) -> None:
+        """From any thread (``Fetcher.cancel``): cut the requests in flight on the loop."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            loop.call_soon_threadsafe(self._cancel_tasks)
+        except RuntimeError:
+            pass
+
+    def _cancel_tasks(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
 
     def _slot(self, host: str) -> asyncio.Semaphore:
         slot = self._slots.get(host)
@@ -172,21 +207,35 @@ class AsyncClient:
                     body_types: tuple[str, ...] | None = None) -> FetchResult:
         """One request with its redirects and retries; never raises (a failure is an error kind)."""
         started = clock.monotonic()
+        deadline = started + self.fetch_deadline
         tries = self.retries if retries is None else retries
         attempt = 0
-        while True:
-            attempt += 1
-            result = await self._attempt(url, method, headers, max_bytes, follow_redirects, timeout, cookies,
-                                         body_types, started)
-            result.attempts = attempt
-            wait = self.retry_wait(result, attempt, tries)
-            if wait is None:
-                result.elapsed = clock.monotonic() - started
-                return result
-            await asyncio.sleep(wait)
+        self._loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+        self._tasks.add(task)
+        result = FetchResult(url=url, final_url=url, method=method)
+        try:
+            while True:
+                attempt += 1
+                result = await self._attempt(url, method, headers, max_bytes, follow_redirects, timeout, cookies,
+                                             body_types, started, deadline)
+                result.attempts = attempt
+                wait = self.retry_wait(result, attempt, tries)
+                if wait is None or clock.monotonic() + wait >= deadline or self.cancelled.is_set():
+                    result.elapsed = clock.monotonic() - started
+                    return result
+                await asyncio.sleep(wait)
+        except asyncio.CancelledError:
+            if not self.cancelled.is_set():
+                raise
+            task.uncancel()  # our own cut (the run is stopping): an answer, not a cancelled task
+            result = FetchResult(url=url, final_url=result.final_url, method=method)
+            return _fail(result, "cancelled", "AttemptTimeout: cut: the run is stopping", started)
+        finally:
+            self._tasks.discard(task)
 
     async def _attempt(self, url, method, headers, max_bytes, follow_redirects, timeout, cookies, body_types,
-                       started) -> FetchResult:
+                       started, deadline) -> FetchResult:
         result = FetchResult(url=url, final_url=url, method=method)
         limit = self.max_bytes if max_bytes is None else max_bytes
         wait_limit = timeout or self.timeout
@@ -194,17 +243,24 @@ class AsyncClient:
         current, visits = url, {url: 1}
         send_headers = {**self.headers, **(headers or {})}
         while True:
+            if self.cancelled.is_set():
+                return _fail(result, "cancelled", "the run is stopping", started)
+            if clock.monotonic() >= deadline:
+                return _fail(result, "timeout", f"no answer within {self.fetch_deadline:g} s "
+                             "(retries and redirects included)", started)
+            expired = False
             try:
                 if not isinstance(current, str):
                     raise UnsafeURL(f"not an http(s) URL: {current!r:.200}")
                 target = normalize(current)  # as browsers read it (WHATWG): the host judged is the one connected to
                 host = _host(target)
                 if not self.allow_private:
-                    _literal_guard(target)
+                    _literal_guard(target, self.allowed)
                 async with self._slot(host):
                     await self._wait_turn(host)
                     self.requests_made += 1
-                    async with asyncio.timeout(wait_limit):
+                    expired = True  # until the attempt's block ends in time
+                    async with asyncio.timeout(max(0.05, min(wait_limit, deadline - clock.monotonic()))):
                         hop_headers = send_headers
                         cookie = _cookie_header(cookies, jar.get(host))
                         if cookie:
@@ -213,7 +269,7 @@ class AsyncClient:
                                                               allow_redirects=False, compress=None)
                         try:
                             if not self.allow_private:
-                                _peer_guard(response)
+                                _peer_guard(response, self.allowed)
                             status = response.status
                             set_cookie = response.headers.getall("Set-Cookie", [])
                             if set_cookie:
@@ -221,6 +277,7 @@ class AsyncClient:
                             location = response.headers.get("Location")
                             if follow_redirects and status in REDIRECT_STATUSES and location:
                                 response.close()
+                                expired = False
                                 target = _redirect_target(current, location)
                                 result.redirects.append(target)
                                 seen = visits.get(target, 0)
@@ -238,8 +295,12 @@ class AsyncClient:
                             body, truncated = await _read(response, limit if wanted else 0)
                         finally:
                             response.close()  # after a full read it is back in the pool: a no-op
+                    expired = False
             except Exception as exc:  # noqa: BLE001 - every failure becomes an error kind
                 kind = classify(exc)
+                if kind == "timeout" and expired:
+                    return _fail(result, kind, f"AttemptTimeout: no complete answer within {wait_limit:g} s "
+                                 "(connect, headers and body)", started)
                 return _fail(result, kind, f"{exc.__class__.__name__}: {_short(exc) or kind}", started)
             result.status, result.headers = status, response.headers
             result.content, result.truncated, result.body_read = body, truncated, wanted
@@ -261,7 +322,7 @@ def _host(url: str) -> str:
     return rest.lower()
 
 
-def _literal_guard(url: str) -> None:
+def _literal_guard(url: str, allowed: tuple[str, ...] = ()) -> None:
     """An IP literal never reaches the resolver: judge it here."""
     import ipaddress
     from urllib.parse import urlsplit
@@ -271,16 +332,16 @@ def _literal_guard(url: str) -> None:
         ipaddress.ip_address(hostname.split("%")[0])
     except ValueError:
         return  # a name: the resolver judges the addresses it resolves to
-    if not is_public_address(hostname):
+    if not is_public_address(hostname) and not _allowed(hostname, allowed):
         raise AddressNotAllowed(f"{hostname} is not a public address")
 
 
-def _peer_guard(response: aiohttp.ClientResponse) -> None:
+def _peer_guard(response: aiohttp.ClientResponse, allowed: tuple[str, ...] = ()) -> None:
     """The address actually connected to is judged too (belt and braces behind the resolver)."""
     connection = response.connection
     transport = connection.transport if connection is not None else None
     peer = transport.get_extra_info("peername") if transport is not None else None
-    if peer and not is_public_address(str(peer[0])):
+    if peer and not is_public_address(str(peer[0])) and not _allowed(str(peer[0]), allowed):
         raise AddressNotAllowed(f"connected to {peer[0]}, not a public address")
 
 
