@@ -271,13 +271,17 @@ def run_lychee(site: Path, base: str, concurrency: int, work: Path) -> dict:
 
 
 def run_linkinator(binary: str, url: str, concurrency: int) -> dict:
-    started = time.monotonic()
-    result = subprocess.run([binary, url, "--recurse", "--concurrency", str(concurrency), "--format", "json",
-                             "--timeout", "30000"], capture_output=True, text=True)
-    elapsed = time.monotonic() - started
+    # its JSON goes to a file: Node cuts what it writes to a pipe at 64 KB when the process exits first
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
+        started = time.monotonic()
+        result = subprocess.run([binary, url, "--recurse", "--concurrency", str(concurrency), "--format", "json",
+                                 "--timeout", "30000"], stdout=out, stderr=subprocess.PIPE, text=True)
+        elapsed = time.monotonic() - started
+        out.seek(0)
+        text = out.read()
     if result.returncode not in (0, 1):
         raise SystemExit(f"linkinator failed ({result.returncode}): {result.stderr[-2000:]}")
-    data = json.loads(result.stdout)
+    data = json.loads(text)
     broken = {link["url"] for link in data["links"] if link["state"] == "BROKEN"}
     return {"elapsed": elapsed, "broken": sorted(broken)}
 
