@@ -426,7 +426,7 @@ class LinkChecker:
 
         tally = LinkTally(homepage)
         for link in links:
-            tally.add(link.url, link.page, link.text, link.tag, link.post_id, link.post_url)
+            tally.add_link(link)
         return tally.report(self.outcome)
 
     # --- one URL (on the loop) --------------------------------------------------------------

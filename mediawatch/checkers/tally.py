@@ -33,6 +33,25 @@ class LinkTally:
             pages.add(page)
             entry[6] += 1
 
+    def add_link(self, link) -> None:
+        """``add`` for a ``Link``: its text (computed lazily from the page) is read only when an
+        entry keeps it, so the pages' trees need not outlive their reading."""
+        key = normalize_url(link.url)
+        page = link.page
+        self.links_checked += 1
+        on_home = self.home is not None and normalize_url(page) == self.home
+        entry = self._entries.get((key, link.post_id))
+        if entry is None:
+            self._entries[(key, link.post_id)] = [page, link.url, link.text, link.tag, on_home, link.post_url, 1,
+                                                  {page}]
+            return
+        if on_home and not entry[4]:
+            entry[0], entry[2], entry[3], entry[4] = page, link.text, link.tag, True
+        pages = entry[7]
+        if page not in pages:
+            pages.add(page)
+            entry[6] += 1
+
     def add_page(self, page: str, links: Iterable[tuple[str, str, str]]) -> None:
         """All links of one page (url, tag, text; urls normalized, as ``extract_links`` gives them),
         the page read once: occurrences count pages, and no set of pages is kept."""

@@ -45,6 +45,7 @@ from mediawatch.checkers.links import (
     is_attachment,
     normalize_url,
 )
+from mediawatch.checkers.tally import LinkTally
 from mediawatch.checkers.typos import TypoMatcher, visible_text
 
 from mediawatch.checkers import safety  # issue 15: 安全 (privacy, hidden links, tampering)
@@ -218,7 +219,9 @@ class _SiteCheck:
             planned.add(normalize_url(self.home_final.final_url))
             queue.append(self.home_final)
         parsed: set[str] = set()
-        all_links: list[Link] = []
+        # the report gathered page by page: a page's links (and, through their lazy text, its tree)
+        # are let go once it has been read, so a crawl's memory does not grow with its pages' trees
+        tally = LinkTally(homepage=(self.home_final or home).final_url)
         hits: list[dict] = []
         inner = 0
         max_links = int(self.config.crawl.max_links_per_page)
@@ -250,8 +253,12 @@ class _SiteCheck:
             if not external:
                 links = [link for link in links if host_of(link.url) in site_hosts]
             self.checker.submit(links)
-            all_links.extend(links)
+            for link in links:
+                tally.add_link(link)
             hits.extend(matcher.find(visible_text(tree), page=result.final_url))
+            del tree, links
+            if result is not home and result is not self.home_final:
+                _release(result)
         # column pages the crawl did not reach are still read for typos
         for column in self.account.columns:
             result = self.page(column.url).result()
@@ -260,7 +267,7 @@ class _SiteCheck:
                 parsed.add(final)
                 hits.extend(matcher.find(visible_text(result.tree), page=result.final_url))
                 self.safety.read_page(result, extract_links(result.tree, result.final_url, limit=max_links))  # issue 15
-        report = self.checker.report(all_links, homepage=(self.home_final or home).final_url)
+        report = tally.report(self.checker.outcome)
         links_obs = Observation("links", target=url, data={
             "pages_crawled": len(parsed), "links_checked": report.links_checked, "urls_checked": report.urls_checked,
             "broken": report.broken, "throttled": report.throttled, "skipped": report.skipped,
@@ -268,6 +275,13 @@ class _SiteCheck:
         })
         typos_obs = Observation("typos", target=url, data={"texts_scanned": len(parsed), "hits": hits})
         return links_obs, typos_obs
+
+
+def _release(result) -> None:
+    """Drop a read page's parsed tree and decoded text (its body stays: read again, e.g. by the
+    interaction check, they are made again, the same)."""
+    result.__dict__.pop("_tree", None)
+    result.__dict__.pop("_decoded", None)
 
 
 def _site_profile(account: AccountSpec, home, ctx: CheckContext) -> Observation:  # issue 16
