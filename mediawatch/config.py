@@ -94,7 +94,6 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "max_pages": Key(200, "19号 可用性: inner pages sampled per website"),
         "max_inner_broken_links": Key(0, "broken links on inner pages above this count fail broken_links"),
         "link_workers": Key(16, "link checks in flight at once across all hosts"),
-        "parse_processes": Key(1, "worker processes reading crawled pages (the second core); 0: threads"),
         "check_external_links": Key(True, "links to other hosts are checked (never crawled)"),
         "max_page_bytes": Key(2_000_000, "HTML pages read for links, dates and typos are cut at this size"),
         "way_in_max_hops": Key(3, "a home page that is only a way in (redirect, frames, 引导页) is followed this many steps, inside its registered domain"),

@@ -217,7 +217,7 @@ class Runner:
             checker = extras.get("link_checker")
             if checker is not None:
                 checker.close()
-            run_loop = extras.get("run_loop")  # the run's event loop, connections and page reader
+            run_loop = extras.get("run_loop")  # the run's event loop and its connections
             if run_loop is not None:
                 run_loop.close()
         return not self.stop.is_set() or done == total

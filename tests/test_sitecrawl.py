@@ -1,12 +1,10 @@
-"""The website crawl on the run's event loop: sites crawled at once share the loop and the page reader,
-pages are read in a worker process or in threads with the same findings, and the crawl keeps no page."""
+"""The website crawl on the run's event loop: sites crawled at once, from the runner's threads, share the
+loop, its connections and the run's link checker, each with its own findings."""
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
-
-import pytest
 
 from mediawatch.checkers.base import CheckContext
 from mediawatch.checkers.website import WebsiteChecker
@@ -26,14 +24,13 @@ def findings(observations):
             [(h["page"], h["wrong"]) for h in typos.data["hits"]])
 
 
-@pytest.mark.parametrize("processes", [1, 2, 0])
-def test_sites_crawled_at_once_share_the_loop_and_the_reader(processes):
+def test_sites_crawled_at_once_share_the_loop():
     servers = [LocalServer().start() for _ in range(3)]
     try:
         sites = [DistrictSite(SiteSpec(typo="中华人民共合国"), today=TODAY) for _ in servers]
         accounts = [account(site.mount(srv), site.columns_rows("site")) for site, srv in zip(sites, servers)]
-        config = make_config(parse_processes=processes)
-        ctx = CheckContext(config=config, now=NOW, fetcher=Fetcher(config))  # one run: one loop, one reader
+        config = make_config()
+        ctx = CheckContext(config=config, now=NOW, fetcher=Fetcher(config))  # one run: one loop
         with ThreadPoolExecutor(3) as pool:  # as the runner's account workers call the checker
             results = list(pool.map(lambda acc: WebsiteChecker().check(acc, ctx), accounts, timeout=60))
         for site, observations in zip(sites, results):
@@ -45,14 +42,3 @@ def test_sites_crawled_at_once_share_the_loop_and_the_reader(processes):
         for srv in servers:
             srv.stop()
 
-
-def test_worker_and_threads_give_the_same_findings(server):
-    site = DistrictSite(SiteSpec(typo="中华人民共合国"), today=TODAY)
-    acc = account(site.mount(server), site.columns_rows("site"))
-    seen = []
-    for processes in (1, 0):
-        config = make_config(parse_processes=processes)
-        ctx = CheckContext(config=config, now=NOW, fetcher=Fetcher(config))
-        seen.append(findings(WebsiteChecker().check(acc, ctx)))
-        ctx.extras["link_checker"].close()
-    assert seen[0] == seen[1] and seen[0][0]

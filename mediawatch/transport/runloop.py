@@ -32,12 +32,9 @@ class RunLoop:
         self._thread = threading.Thread(target=self._serve, name="run-loop", daemon=True)
         self._thread.start()
         self._closed = False
-        self._reader = None
-        self._reader_lock = threading.Lock()
-        self._held: list = []  # the page reader, for the finalizer
-        # a run's context dropped without close() (tests, one-off checks): its loop, connections
-        # and reader are still freed
-        self._finalizer = weakref.finalize(self, _stop, self.loop, self._thread, self.client, self._held)
+        # a run's context dropped without close() (tests, one-off checks): its loop and connections
+        # are still freed
+        self._finalizer = weakref.finalize(self, _stop, self.loop, self._thread, self.client)
 
     @classmethod
     def for_run(cls, ctx) -> "RunLoop":
@@ -46,18 +43,6 @@ class RunLoop:
             if loop is None:
                 loop = ctx.extras["run_loop"] = cls(ctx.config, ctx.fetcher)
             return loop
-
-    def page_reader(self, matcher, processes: int):
-        """The run's page reader (checkers/pageread.py): a process pool made on first use, or None."""
-        if processes <= 0:
-            return None
-        with self._reader_lock:
-            if self._reader is None:
-                from mediawatch.checkers.pageread import reader
-
-                self._reader = reader(matcher, processes)
-                self._held.append(self._reader)
-            return self._reader
 
     def _serve(self) -> None:
         asyncio.set_event_loop(self.loop)
@@ -79,11 +64,7 @@ class RunLoop:
         self._finalizer()
 
 
-async def _close_reader(reader) -> None:
-    reader.close()
-
-
-def _stop(loop: asyncio.AbstractEventLoop, thread: threading.Thread, client, held: list) -> None:
+def _stop(loop: asyncio.AbstractEventLoop, thread: threading.Thread, client) -> None:
     if loop.is_closed():
         return
     try:
@@ -92,12 +73,6 @@ def _stop(loop: asyncio.AbstractEventLoop, thread: threading.Thread, client, hel
             future.result(timeout=10)
     except Exception:  # noqa: BLE001 - closing never fails a run
         pass
-    for reader in held:
-        try:
-            if thread is not threading.current_thread():
-                asyncio.run_coroutine_threadsafe(_close_reader(reader), loop).result(timeout=10)
-        except Exception:  # noqa: BLE001
-            pass
     loop.call_soon_threadsafe(loop.stop)
     if thread is not threading.current_thread():
         thread.join(timeout=10)
