@@ -29,7 +29,9 @@ class RunLoop:
         self.config = config
         self.loop = asyncio.new_event_loop()
         self.client = AsyncClient(config, fetcher)
-        self._thread = threading.Thread(target=self._serve, name="run-loop", daemon=True)
+        # the thread holds the loop, not this object: a context dropped without close() lets it be
+        # collected, and the finalizer below stops the thread
+        self._thread = threading.Thread(target=_serve, args=(self.loop,), name="run-loop", daemon=True)
         self._thread.start()
         self._closed = False
         # a run's context dropped without close() (tests, one-off checks): its loop and connections
@@ -43,10 +45,6 @@ class RunLoop:
             if loop is None:
                 loop = ctx.extras["run_loop"] = cls(ctx.config, ctx.fetcher)
             return loop
-
-    def _serve(self) -> None:
-        asyncio.set_event_loop(self.loop)
-        self.loop.run_forever()
 
     def submit(self, coroutine: Coroutine[Any, Any, Any]) -> Future:
         if self._closed:
@@ -62,6 +60,11 @@ class RunLoop:
             return
         self._closed = True
         self._finalizer()
+
+
+def _serve(loop: asyncio.AbstractEventLoop) -> None:
+    asyncio.set_event_loop(loop)
+    loop.run_forever()
 
 
 def _stop(loop: asyncio.AbstractEventLoop, thread: threading.Thread, client) -> None:
