@@ -37,6 +37,7 @@ IPv6_NOT_PUBLIC = tuple(ipaddress.ip_network(n) for n in (
 ))
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
 IPv4_COMPATIBLE = ipaddress.ip_network("::/96")
+IPv4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")  # RFC 2765 (SIIT)
 
 
 class UnsafeURL(ValueError):
@@ -85,7 +86,7 @@ def _embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address
     found = []
     if address.ipv4_mapped is not None:
         found.append(address.ipv4_mapped)
-    if address in NAT64 or (address in IPv4_COMPATIBLE and int(address) > 1):
+    if address in NAT64 or address in IPv4_TRANSLATED or (address in IPv4_COMPATIBLE and int(address) > 1):
         found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
     if address.sixtofour is not None:
         found.append(address.sixtofour)
