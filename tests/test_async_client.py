@@ -92,3 +92,57 @@ def test_per_host_limit_and_requests_counted(server):
 
     results = sync.run_loop.run(many())
     assert all(r.ok for r in results) and state["max"] == 3 and sync.run_loop.client.requests_made == 12
+
+
+def _with_fetcher(**http):
+    """The run's loop on a net.Fetcher, as the runner makes it (its cancel is the run's stop)."""
+    from mediawatch.net import Fetcher
+
+    values = {"allow_private_addresses": True, "timeout_seconds": 30, "retries": 0}
+    values.update(http)
+    config = config_mod.defaults().with_overrides({"http": values})
+    fetcher = Fetcher(config)
+    return fetcher, RunLoop(config, fetcher)
+
+
+def test_the_fetchers_cancel_cuts_the_requests_in_flight_and_every_later_one(server):
+    import threading
+
+    server.route("/hang", Reply(body=b"<html></html>", delay=20))
+    fetcher, run_loop = _with_fetcher()
+    try:
+        threading.Timer(0.5, fetcher.cancel).start()
+        started = time.monotonic()
+        cut = run_loop.run(run_loop.client.fetch(server.url("/hang")))
+        assert cut.error_kind == "cancelled" and time.monotonic() - started < 5
+        later = run_loop.run(run_loop.client.fetch(server.url("/hang")))
+        assert later.error_kind == "cancelled" and later.elapsed < 1
+    finally:
+        run_loop.close()
+
+
+def test_the_fetch_deadline_bounds_retries_and_redirects(server):
+    server.route("/down", Reply(status=503, body=b"busy"))
+    fetcher, run_loop = _with_fetcher(fetch_deadline_seconds=1.0, retries=50, backoff_seconds=0.3,
+                                      max_retry_after_seconds=5)
+    try:
+        started = time.monotonic()
+        result = run_loop.run(run_loop.client.fetch(server.url("/down")))
+        assert result.status == 503 and time.monotonic() - started < 2.5 and result.attempts >= 2
+    finally:
+        run_loop.close()
+
+
+def test_an_allowed_private_network_is_reached_and_others_are_not(server):
+    fetcher, run_loop = _with_fetcher(allow_private_addresses=False, allowed_private_networks=["127.0.0.0/8"])
+    try:
+        server.route("/in", Reply(body=b"<html>intranet</html>"))
+        assert run_loop.run(run_loop.client.fetch(server.url("/in"))).ok
+    finally:
+        run_loop.close()
+    fetcher, run_loop = _with_fetcher(allow_private_addresses=False, allowed_private_networks=["10.8.0.0/16"])
+    try:
+        result = run_loop.run(run_loop.client.fetch(server.url("/in")))
+        assert result.error_kind == "private_address"
+    finally:
+        run_loop.close()
