@@ -9,13 +9,16 @@ from pathlib import Path
 
 from mediawatch import config as config_mod
 from mediawatch.config import Config
-from mediawatch.store import Store, default_url, open_store
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mediawatch.store import Store
 
 
 class App:
     def __init__(self, home: Path | str | None = None, db_url: str | None = None, config: Config | None = None):
         self.home = Path(home or os.environ.get("MEDIAWATCH_HOME") or ".").resolve()
-        self.db_url = db_url or os.environ.get("MEDIAWATCH_DB") or default_url(self.home)
+        self.db_url = db_url or os.environ.get("MEDIAWATCH_DB") or f"sqlite:///{(self.home / 'mediawatch.db').resolve()}"
         if config is not None:
             self.__dict__["config"] = config
 
@@ -25,6 +28,8 @@ class App:
 
     @cached_property
     def store(self) -> Store:
+        from mediawatch.store import open_store
+
         self.config  # a bad config is reported before anything is created
         if self.db_url.startswith("sqlite:///"):
             Path(self.db_url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)

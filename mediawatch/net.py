@@ -172,6 +172,7 @@ class Fetcher:
         self.fetch_deadline = float(http.fetch_deadline_seconds)
         self.cancelled = threading.Event()
         self._active: set = set()  # attempts in flight (cut by ``cancel``)
+        self.cancel_hooks: list = []  # weak methods called by ``cancel`` (the run's asyncio client)
         self.user_agent = http.user_agent
         self.verify = http.ca_file or True  # issue 16: a PEM bundle used instead of the default CAs
         self.headers = dict(requests.utils.default_headers(), **{
@@ -232,6 +233,10 @@ class Fetcher:
             active = list(self._active)
         for watch in active:
             watch.expire()
+        for hook in list(self.cancel_hooks):
+            method = hook()
+            if method is not None:
+                method()
 
     def _untrack(self, watch) -> None:
         with self._lock:
@@ -382,6 +387,11 @@ def url_cache(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(fn)
     def call(*args: Any) -> Any:
+        if len(args) == 1:  # the common case, without a generator (a crawl calls these ~100 times a page)
+            arg = args[0]
+            if isinstance(arg, str) and len(arg) > URL_CACHE_MAX_CHARS:
+                return fn(arg)
+            return cached(arg)
         if sum(len(a) for a in args if isinstance(a, str)) > URL_CACHE_MAX_CHARS:
             return fn(*args)
         return cached(*args)

@@ -217,6 +217,9 @@ class Runner:
             checker = extras.get("link_checker")
             if checker is not None:
                 checker.close()
+            run_loop = extras.get("run_loop")  # the run's event loop and its connections
+            if run_loop is not None:
+                run_loop.close()
         return not self.stop.is_set() or done == total
 
     def _observe_all(self, run_id: int, queue: Iterator[AccountSpec], since: dict[int, datetime], as_of: datetime,

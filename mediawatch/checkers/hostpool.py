@@ -1,4 +1,4 @@
-"""Scheduling many requests over many hosts: at most N in flight per host, retries that hold no thread.
+"""Scheduling many requests over many hosts with threads (superseded by transport/hostqueue.py on the run's event loop; no longer used by the crawl or the link checker).
 
 ``HostPool(workers, per_host)``: ``submit(host, fn, *args, urgent=False) -> Future``. A task that
 returns ``Later(delay)`` runs again after ``delay`` seconds, its future still pending. Used by the

@@ -25,15 +25,16 @@ when the link is on it, else the first page it was found on.
 
 ``LinkChecker.for_run(ctx)`` gives the run's shared checker (one per ``CheckContext``).
 
-Work is spread over ``crawl.link_workers`` threads with at most ``http.per_host_concurrency``
-requests to one host in flight (a slow host never holds up the others).
+Checks run on the run's event loop (transport/runloop.py, transport/client.py): at most
+``http.per_host_concurrency`` requests to one host and ``crawl.link_workers`` in all in flight (a
+slow host never holds up the others); a retry's backoff holds no slot.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 import threading
-import weakref
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
@@ -41,7 +42,6 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import lxml.html
 
-from mediawatch.checkers.hostpool import HostPool, Later
 from mediawatch.net import url_cache
 
 # error kinds that do not depend on the request method: no GET to confirm them
@@ -86,7 +86,7 @@ class Link:
         return f"Link(url={self.url!r}, page={self.page!r}, tag={self.tag!r})"
 
 
-@dataclass
+@dataclass(slots=True)
 class LinkOutcome:
     """The verdict on one URL."""
 
@@ -213,44 +213,81 @@ def outcome_of(url: str, result) -> LinkOutcome:
     return outcome
 
 
-class LinkChecker:
-    """Checks links, each unique URL once per instance. Thread-safe; close it (or use ``with``)."""
+class _Pending:
+    """A URL being judged; ``future`` is made only when a thread waits for it."""
 
-    def __init__(self, fetcher, config):
+    __slots__ = ("future",)
+
+    def __init__(self):
+        self.future: Future | None = None
+
+
+class LinkChecker:
+    """Checks links, each unique URL once per instance, on the run's event loop (transport/):
+    at most ``http.per_host_concurrency`` requests to one host and ``crawl.link_workers`` in all.
+    Thread-safe: ``check``/``submit``/``outcome``/``report`` may be called from any thread;
+    ``schedule``/``claim`` from coroutines on the run's loop. Close it (or use ``with``)."""
+
+    def __init__(self, fetcher, config, run_loop=None):
         self.fetcher = fetcher
         self.config = config
         self.workers = int(config.crawl.link_workers)
         self.per_host = int(config.http.per_host_concurrency)
         self._lock = threading.Lock()
-        self._outcomes: dict[str, Future] = {}
-        self._pool: HostPool | None = None
+        # URL -> _Pending while judged, then its LinkOutcome (a Future only while a thread waits)
+        self._outcomes: dict[str, "_Pending | LinkOutcome"] = {}
+        self._run_loop = run_loop
+        self._own_loop = run_loop is None
+        self._queue = None
 
     @classmethod
     def for_run(cls, ctx) -> "LinkChecker":
         """The run's one checker (kept in ``ctx.extras["link_checker"]``): a URL linked from many
         accounts, on any platform, is then checked once per run."""
+        from mediawatch.transport.runloop import RunLoop
+
         with _RUN_LOCK:
             checker = ctx.extras.get("link_checker")
             if checker is None:
-                checker = ctx.extras["link_checker"] = cls(ctx.fetcher, ctx.config)
+                checker = ctx.extras["link_checker"] = cls(ctx.fetcher, ctx.config, RunLoop.for_run(ctx))
             return checker
 
     # --- lifecycle --------------------------------------------------------------------------
 
     @property
-    def pool(self) -> HostPool:
+    def run_loop(self):
         with self._lock:
-            if self._pool is None:
-                self._pool = HostPool(self.workers, self.per_host)
-                # a checker shared through a run's context is let go, not closed: free its threads then
-                weakref.finalize(self, self._pool.shutdown, False)
-            return self._pool
+            if self._run_loop is None:
+                from mediawatch.transport.runloop import RunLoop
+
+                self._run_loop = RunLoop(self.config, self.fetcher)
+            return self._run_loop
+
+    @property
+    def queue(self):
+        """The jobs of this checker and of the crawls that use it (on the loop only)."""
+        if self._queue is None:
+            from mediawatch.transport.hostqueue import HostQueue
+
+            self._queue = HostQueue(self.per_host, self.workers)
+        return self._queue
 
     def close(self) -> None:
         with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown()
+            run_loop, self._run_loop = self._run_loop, None
+        if run_loop is not None:
+            if self._queue is not None:
+                try:
+                    run_loop.loop.call_soon_threadsafe(self._queue.cancel)
+                except RuntimeError:
+                    pass
+            run_loop.close()
+        with self._lock:
+            for key, value in self._outcomes.items():
+                if isinstance(value, _Pending):
+                    self._outcomes[key] = LinkOutcome(url=key, error_kind="internal", error="link checker closed")
+                    if value.future is not None and not value.future.done():
+                        value.future.set_result(self._outcomes[key])
 
     def __enter__(self) -> "LinkChecker":
         return self
@@ -266,25 +303,100 @@ class LinkChecker:
         return self.report(links, homepage=homepage)
 
     def submit(self, links: Iterable[Link]) -> None:
-        """Start judging these links' URLs without waiting."""
-        for link in links:
-            self._future(normalize_url(link.url))
+        """Start judging these links' URLs without waiting (from any thread)."""
+        fresh = []
+        with self._lock:
+            for link in links:
+                key = normalize_url(link.url)
+                if key not in self._outcomes:
+                    self._outcomes[key] = _Pending()
+                    fresh.append(key)
+        if fresh:
+            self.run_loop.loop.call_soon_threadsafe(self._start_all, fresh)
 
-    def provide(self, url: str, fetched: Future) -> bool:
-        """Let a fetch already under way (a crawled page, fetched with GET) stand for the check of
-        ``url``. False when the URL was already being checked."""
+    def schedule(self, key: str) -> None:
+        """``submit`` for one URL already normalized (as ``extract_links`` gives them), from a
+        coroutine on the run's loop."""
+        if key in self._outcomes:  # a read without the lock: a miss is settled under it below
+            return
+        with self._lock:
+            if key in self._outcomes:
+                return
+            self._outcomes[key] = _Pending()
+        self._start(key)
+
+    def claim(self, url: str) -> bool:
+        """Reserve ``url``'s verdict for a fetch already under way (a crawled page, fetched with
+        GET): the caller then ``settle``s it with that fetch's ``outcome_of``. False when the URL
+        was already being checked."""
         key = normalize_url(url)
         with self._lock:
             if key in self._outcomes:
                 return False
-            future: Future = Future()
-            self._outcomes[key] = future
+            self._outcomes[key] = _Pending()
+            return True
+
+    def settle(self, key: str, outcome: LinkOutcome) -> None:
+        """The verdict on a URL being judged (kept as it is: a settled URL holds no Future)."""
+        with self._lock:
+            pending = self._outcomes.get(key)
+            if not isinstance(pending, _Pending):
+                return
+            self._outcomes[key] = outcome
+        if pending.future is not None:
+            pending.future.set_result(outcome)
+
+    def fetch_page(self, url: str, max_bytes: int) -> Future:
+        """The GET of a crawled page on the run's loop (urgent: pages feed the crawl), a retry
+        scheduled without holding a slot; it also stands for the link check of its URL. A
+        ``concurrent.futures.Future`` of the ``FetchResult`` (a stopped run gives ``cancelled``)."""
+        from mediawatch.net import FetchResult
+        from mediawatch.transport.hostqueue import Later
+
+        key = normalize_url(url)
+        claimed = self.claim(key)
+        run_loop = self.run_loop
+        client = run_loop.client
+        attempt = [0]
+
+        async def step():
+            attempt[0] += 1
+            result = await client.fetch(key, max_bytes=max_bytes, body_types=HTML_TYPES, retries=0)
+            wait = client.retry_wait(result, attempt[0])
+            return Later(wait) if wait is not None else result
+
+        async def page():
+            try:
+                return await self.queue.submit(host_of(key), step, urgent=True)
+            except asyncio.CancelledError:
+                return FetchResult(url=key, final_url=key, method="GET", error_kind="cancelled",
+                                   error="the run is stopping")
+
+        future = run_loop.submit(page())
+        if claimed:
+            def done(source: Future) -> None:
+                try:
+                    outcome = outcome_of(key, source.result())
+                except BaseException as exc:  # noqa: BLE001 - a failed fetch is our fault, never a broken link
+                    outcome = LinkOutcome(url=key, error_kind="internal", error=f"{exc.__class__.__name__}: {exc}")
+                self.settle(key, outcome)
+
+            future.add_done_callback(done)
+        return future
+
+    def provide(self, url: str, fetched: Future) -> bool:
+        """Let a fetch already under way stand for the check of ``url``. False when the URL was
+        already being checked."""
+        key = normalize_url(url)
+        if not self.claim(key):
+            return False
 
         def done(source: Future) -> None:
             try:
-                future.set_result(outcome_of(key, source.result()))
-            except BaseException as exc:  # noqa: BLE001
-                future.set_exception(exc)
+                outcome = outcome_of(key, source.result())
+            except BaseException as exc:  # noqa: BLE001 - a failed fetch is our fault, never a broken link
+                outcome = LinkOutcome(url=key, error_kind="internal", error=f"{exc.__class__.__name__}: {exc}")
+            self.settle(key, outcome)
 
         fetched.add_done_callback(done)
         return True
@@ -292,77 +404,73 @@ class LinkChecker:
     def outcome(self, url: str) -> LinkOutcome:
         """The verdict on one URL (checked now if it was not yet)."""
         key = normalize_url(url)
+        with self._lock:
+            value = self._outcomes.get(key)
+        if value is None:
+            self.submit([Link(url=key, page="")])
+        with self._lock:
+            value = self._outcomes[key]
+            if isinstance(value, LinkOutcome):
+                return value
+            if value.future is None:  # the first to wait makes the one Future others wait on too
+                value.future = Future()
+            future = value.future
         try:
-            return self._future(key).result()
+            return future.result()
         except Exception as exc:  # noqa: BLE001 - a bug in a check never makes a link broken
             return LinkOutcome(url=key, error_kind="internal", error=f"{exc.__class__.__name__}: {exc}")
 
     def report(self, links: list[Link], *, homepage: str | None = None) -> LinkReport:
         """Wait for these links' verdicts and build the report."""
-        home = normalize_url(homepage) if homepage else None
-        report = LinkReport()
-        entries: dict[tuple[str, str | None], dict] = {}
-        urls: set[str] = set()
+        from mediawatch.checkers.tally import LinkTally
+
+        tally = LinkTally(homepage)
         for link in links:
-            key = normalize_url(link.url)
-            outcome = self.outcome(key)
-            urls.add(key)
-            report.links_checked += 1
-            if outcome.error_kind is None or outcome.error_kind == "internal":
-                continue
-            on_home = home is not None and normalize_url(link.page) == home
-            entry = entries.get((key, link.post_id))
-            if entry is None:
-                entry = entries[(key, link.post_id)] = {
-                    "page": link.page, "url": link.url, "text": link.text, "tag": link.tag,
-                    "status": outcome.status, "error_kind": outcome.error_kind, "on_homepage": on_home,
-                    "post_id": link.post_id, "post_url": link.post_url, "error": outcome.error,
-                    "occurrences": 0, "_pages": set(),
-                }
-                (report.throttled if outcome.throttled else report.skipped if outcome.skipped
-                 else report.broken).append(entry)
-            elif on_home and not entry["on_homepage"]:
-                entry.update(page=link.page, text=link.text, tag=link.tag, on_homepage=True)
-            if link.page not in entry["_pages"]:
-                entry["_pages"].add(link.page)
-                entry["occurrences"] += 1
-        for entry in entries.values():
-            del entry["_pages"]
-        report.urls_checked = len(urls)
-        return report
+            tally.add_link(link)
+        return tally.report(self.outcome)
 
-    # --- one URL ----------------------------------------------------------------------------
+    # --- one URL (on the loop) --------------------------------------------------------------
 
-    def _future(self, key: str) -> Future:
-        with self._lock:
-            future = self._outcomes.get(key)
-            if future is not None:
-                return future
-        pool = self.pool
-        with self._lock:
-            future = self._outcomes.get(key)
-            if future is None:
-                future = self._outcomes[key] = pool.submit(host_of(key), self._judge(key))
-            return future
+    def _start_all(self, keys: list[str]) -> None:
+        for key in keys:
+            self._start(key)
 
-    def _judge(self, url: str) -> Callable[[], LinkOutcome | Later]:
-        """The steps that judge one URL: HEAD (retried without holding a thread), then, when HEAD did
+    def _start(self, key: str) -> None:
+        job = self.queue.submit(host_of(key), self._judge(key))
+
+        def done(source) -> None:
+            if source.cancelled():
+                outcome = LinkOutcome(url=key, error_kind="internal", error="link checker closed")
+            elif source.exception() is not None:
+                exc = source.exception()
+                outcome = LinkOutcome(url=key, error_kind="internal", error=f"{exc.__class__.__name__}: {exc}")
+            else:
+                outcome = source.result()
+            self.settle(key, outcome)
+
+        job.add_done_callback(done)
+
+    def _judge(self, url: str):
+        """The steps that judge one URL: HEAD (retried without holding a slot), then, when HEAD did
         not settle it, one GET whose body is never read."""
+        from mediawatch.transport.hostqueue import Later
+
         parts = urlsplit(url)
         state = {"method": "HEAD", "attempt": 0, "get_retries": None}
+        client = self.run_loop.client
 
-        def step() -> LinkOutcome | Later:
+        async def step() -> LinkOutcome | Later:
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 return LinkOutcome(url=url, error_kind="invalid_url", error="not an http(s) URL with a host")
             state["attempt"] += 1
-            result = self.fetcher.fetch(url, method=state["method"], max_bytes=0, retries=0)
+            result = await client.fetch(url, method=state["method"], max_bytes=0, retries=0)
             outcome = outcome_of(url, result)
             if state["method"] == "GET":
-                wait = self.fetcher.retry_wait(result, state["attempt"], state["get_retries"])
+                wait = client.retry_wait(result, state["attempt"], state["get_retries"])
                 return Later(wait) if wait is not None else outcome
             if outcome.error_kind is None or outcome.error_kind in FINAL_ERRORS:
                 return outcome
-            wait = self.fetcher.retry_wait(result, state["attempt"])
+            wait = client.retry_wait(result, state["attempt"])
             if wait is not None:
                 return Later(wait)
             if outcome.throttled:
@@ -371,6 +479,6 @@ class LinkChecker:
             # HEAD was already retried where retrying helps (timeouts, 5xx): GET confirms once.
             retried = result.error_kind is not None or (result.status or 0) >= 500
             state.update(method="GET", attempt=0, get_retries=0 if retried else None)
-            return step()
+            return await step()
 
         return step

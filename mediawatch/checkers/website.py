@@ -19,7 +19,10 @@ A page that fails to load makes its observation ``ok=False`` with the fetch's er
 raises: an internal error becomes an observation with error kind ``"internal"``.
 
 Pages are fetched with GET once (``crawl.max_page_bytes`` at most, and only when they are HTML);
-that fetch also stands for the link check of the page's URL. One link checker serves the whole
+that fetch also stands for the link check of the page's URL. Every request of the crawl and the
+link check is made on the run's event loop (transport/: aiohttp, a semaphore per host, the guard on
+every hop); the pages are read here, in the checking thread (the way-in reader, the safety scans
+and the link cap need the parsed page). One link checker serves the whole
 run (``ctx.extras["link_checker"]``), so a URL linked from many sites is checked once.
 """
 
@@ -35,7 +38,6 @@ from mediawatch.checkers.base import AccountSpec, CheckContext, Observation
 from mediawatch.checkers.pagereader import PageReader
 from mediawatch.checkers.links import (
     HTML_TYPES,
-    Later,
     Link,
     LinkChecker,
     extract_links,
@@ -43,6 +45,7 @@ from mediawatch.checkers.links import (
     is_attachment,
     normalize_url,
 )
+from mediawatch.checkers.tally import LinkTally
 from mediawatch.checkers.typos import TypoMatcher, visible_text
 
 from mediawatch.checkers import safety  # issue 15: 安全 (privacy, hidden links, tampering)
@@ -120,25 +123,12 @@ class _SiteCheck:
 
     # --- pages ------------------------------------------------------------------------------
 
-    def _page_steps(self, url: str):
-        """One GET per step; a retry is scheduled (``Later``), not slept in a worker thread."""
-        attempt = [0]
-
-        def step():
-            attempt[0] += 1
-            result = self.fetcher.fetch(url, max_bytes=self.page_bytes, body_types=HTML_TYPES, retries=0)
-            wait = self.fetcher.retry_wait(result, attempt[0])
-            return Later(wait) if wait is not None else result
-
-        return step
-
     def page(self, url: str) -> Future:
         """The GET of a page, started once; it also stands for the link check of its URL."""
         key = normalize_url(url)
         future = self.pages.get(key)
         if future is None:
-            future = self.pages[key] = self.checker.pool.submit(host_of(key), self._page_steps(key), urgent=True)
-            self.checker.provide(key, future)
+            future = self.pages[key] = self.checker.fetch_page(key, self.page_bytes)  # on the run's event loop
         return future
 
     # --- the check --------------------------------------------------------------------------
@@ -229,7 +219,9 @@ class _SiteCheck:
             planned.add(normalize_url(self.home_final.final_url))
             queue.append(self.home_final)
         parsed: set[str] = set()
-        all_links: list[Link] = []
+        # the report gathered page by page: a page's links (and, through their lazy text, its tree)
+        # are let go once it has been read, so a crawl's memory does not grow with its pages' trees
+        tally = LinkTally(homepage=(self.home_final or home).final_url)
         hits: list[dict] = []
         inner = 0
         max_links = int(self.config.crawl.max_links_per_page)
@@ -261,8 +253,12 @@ class _SiteCheck:
             if not external:
                 links = [link for link in links if host_of(link.url) in site_hosts]
             self.checker.submit(links)
-            all_links.extend(links)
+            for link in links:
+                tally.add_link(link)
             hits.extend(matcher.find(visible_text(tree), page=result.final_url))
+            del tree, links
+            if result is not home and result is not self.home_final:
+                _release(result)
         # column pages the crawl did not reach are still read for typos
         for column in self.account.columns:
             result = self.page(column.url).result()
@@ -271,7 +267,7 @@ class _SiteCheck:
                 parsed.add(final)
                 hits.extend(matcher.find(visible_text(result.tree), page=result.final_url))
                 self.safety.read_page(result, extract_links(result.tree, result.final_url, limit=max_links))  # issue 15
-        report = self.checker.report(all_links, homepage=(self.home_final or home).final_url)
+        report = tally.report(self.checker.outcome)
         links_obs = Observation("links", target=url, data={
             "pages_crawled": len(parsed), "links_checked": report.links_checked, "urls_checked": report.urls_checked,
             "broken": report.broken, "throttled": report.throttled, "skipped": report.skipped,
@@ -279,6 +275,13 @@ class _SiteCheck:
         })
         typos_obs = Observation("typos", target=url, data={"texts_scanned": len(parsed), "hits": hits})
         return links_obs, typos_obs
+
+
+def _release(result) -> None:
+    """Drop a read page's parsed tree and decoded text (its body stays: read again, e.g. by the
+    interaction check, they are made again, the same)."""
+    result.__dict__.pop("_tree", None)
+    result.__dict__.pop("_decoded", None)
 
 
 def _site_profile(account: AccountSpec, home, ctx: CheckContext) -> Observation:  # issue 16
