@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from mediawatch import clock
 from mediawatch.simulation.server import LocalServer
 
 
@@ -50,7 +51,7 @@ class LocalCA:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         # certificates are judged by the TLS library against the real clock, not mediawatch's
-        self.real_now = real_now or datetime.now(timezone.utc)
+        self.real_now = real_now or clock.wall()  # certificates are judged by the real clock, whatever --now says
         self.key = ec.generate_private_key(ec.SECP256R1())
         self.name = _name("mediawatch simulation CA")
         self.cert = (x509.CertificateBuilder().subject_name(self.name).issuer_name(self.name)
