@@ -55,7 +55,9 @@ def wall_time() -> float:
     """The real time in seconds since the epoch, whatever ``--now`` says: only for what another
     system checks against its own clock (the IM platforms' signature timestamps), never a point
     in mediawatch's own records."""
-    return _time.time()
+    return wall().timestamp()
+
+
 def wall() -> datetime:
     """The machine's real time even when ``--now`` fixes the clock: only for what processes tell
     each other (lock heartbeats), never for what a check sees or records as its time."""
