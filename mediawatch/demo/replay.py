@@ -54,7 +54,7 @@ account_workers = 3              # 28 accounts on loopback: 3 at a time keep the
 
 [crawl]
 max_pages = 6                    # inner pages per site: the column pages and the newest articles
-link_workers = 2                 # few threads: on one process's GIL, more only contend (measured)
+link_workers = 2                 # link checks in flight at once on the run's event loop (the demo's sites are small)
 
 [canary]
 urls = ["{canary}"]
