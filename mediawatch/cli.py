@@ -468,6 +468,12 @@ from mediawatch.cli_console import register as _register_console  # noqa: E402
 _register_console(cli)
 
 
+# issue 16: the 19号 score (the office's deductions beside the machine's)
+from mediawatch.cli_score import register as _register_score  # noqa: E402
+
+_register_score(cli)
+
+
 # issue 17: feedback, 报备 windows, contacts, reminders (their own module)
 from mediawatch.cli_owners import register as _register_owners  # noqa: E402
 

@@ -375,6 +375,29 @@ DEFAULTS.update({
             "19号 政务新媒体 单项否决 items: rule id -> the item's words (a banned or cancelled account shows no "
             "update within the 2 weeks; an empty text: not judged)"),
     },
+    "score19": {
+        "full_marks": Key(100, "19号 指标说明: 扣分指标分值为100分"),
+        "fail_below": Key(60, "19号 指标说明: 未出现单项否决情形的，对扣分指标评分，结果低于60分的判定为不合格"),
+        "no_service_full": Key(75, "19号 指标说明: 不具有对外服务职能的部门网站不检查办事服务指标，扣分指标按75分计，"
+                                   "得分再乘以4/3"),
+        "service_indicator": Key("办事服务", "the indicator not checked for a department site without external services"),
+        "no_service_accounts": Key([], "website account ids of department sites without external services (19号: "
+                                       "不检查办事服务指标)"),
+        "indicators": Key({}, "the office's table of 19号 扣分指标: indicator -> its total (各指标扣分之和不超过该指标总分), "
+                              "e.g. {\"办事服务\" = 25, ...}; empty: any indicator name is taken and only the service "
+                              "indicator is capped (its total is full_marks - no_service_full = 25, from the 75-point rule)"),
+        "machine_items": Key(
+            {"home_broken_link": {"indicator": "功能设置", "points": 0.0},
+             "inner_broken_link": {"indicator": "功能设置", "points": 0.0},
+             "stale_column": {"indicator": "发布解读", "points": 0.0},
+             "blank_column": {"indicator": "发布解读", "points": 0.0},
+             "site_search": {"indicator": "功能设置", "points": 0.0},
+             "site_identity": {"indicator": "功能设置", "points": 0.0}},
+            "扣分 the machine sees, per occurrence at the month's worst check: a broken link on the home page / on "
+            "another page, a column not updated within its limit / a blank "
+            "column (not exempted), no site search, an incomplete footer identity block; points 0 = not scored (the "
+            "default: the office sets each from 19号's 扣分 table)"),
+    },
     "site_profile": {
         "certificate_warn_days": Key(30, "a certificate expiring within this many days is a finding; an expired one "
                                          "is a warning (site_certificate); one that does not verify is a finding"),

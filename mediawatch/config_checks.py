@@ -30,6 +30,7 @@ def check_values(values: dict[str, dict[str, Any]], source: str) -> list[str]:
             if platform not in PLATFORMS:
                 problems.append(f"{source}: rules.platforms.{rule}: unknown platform {platform!r}")
     problems.extend(_check_robots(values["channels"]["robots"], source))  # issue 17: IM robots
+    problems.extend(_check_score19(values["score19"], source))  # the 19号 score's table
     problems.extend(_check_numbers(values, source))  # > 0 for timeouts, workers, windows; no NaN or negatives
     return problems
 
@@ -120,4 +121,26 @@ def _check_robots(robots: dict[str, Any], source: str) -> list[str]:
             problems.append(f"{where}.url_env: the name of the environment variable holding the webhook URL")
         if "secret_env" in robot and not isinstance(robot["secret_env"], str):
             problems.append(f"{where}.secret_env: must be a string")
+    return problems
+
+
+def _check_score19(section: dict[str, Any], source: str) -> list[str]:
+    problems = []
+    if not 0 < section["fail_below"] <= section["full_marks"]:
+        problems.append(f"{source}: score19.fail_below: must be above 0 and at most full_marks ({section['full_marks']})")
+    if not 0 < section["no_service_full"] <= section["full_marks"]:
+        problems.append(f"{source}: score19.no_service_full: must be above 0 and at most full_marks")
+    for name, total in section["indicators"].items():
+        if isinstance(total, bool) or not isinstance(total, (int, float)):
+            problems.append(f"{source}: score19.indicators.{name}: must be a number of points, got {total!r}")
+    for key, item in section["machine_items"].items():
+        if not isinstance(item, dict) or set(item) != {"indicator", "points"}:
+            problems.append(f"{source}: score19.machine_items.{key}: must be a table with indicator and points")
+        elif not isinstance(item["indicator"], str) or not item["indicator"].strip():
+            problems.append(f"{source}: score19.machine_items.{key}.indicator: must be an indicator's name")
+        elif section["indicators"] and item["indicator"] not in section["indicators"]:
+            problems.append(f"{source}: score19.machine_items.{key}.indicator: {item['indicator']!r} is not in "
+                            f"score19.indicators")
+        elif isinstance(item["points"], bool) or not isinstance(item["points"], (int, float)):
+            problems.append(f"{source}: score19.machine_items.{key}.points: must be a number, got {item['points']!r}")
     return problems

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import String, and_, cast, or_, select
 from sqlalchemy.orm import Session
@@ -31,7 +32,7 @@ from mediawatch.bulletin.period import Month
 from mediawatch.config import Config
 from mediawatch.exemptions import Exemption, overlapping
 from mediawatch.rules.base import parse_day
-from mediawatch.store.models import AccountCheck, Observation, Warning
+from mediawatch.store.models import Account, AccountCheck, Observation, Warning
 
 PASSED, FAILED, UNCHECKED = "合格", "不合格", "未检查"
 COLUMNS = "columns"
@@ -51,6 +52,7 @@ class Verdict19:
     account_pk: int
     result: str
     failed: list[ItemResult] = field(default_factory=list)
+    score: Any = None  # websites: their score19.Score (points None when vetoed or unchecked)
 
     @property
     def deciding(self) -> ItemResult | None:
@@ -68,7 +70,7 @@ def items_for(platform: str, config: Config) -> dict[str, str]:
     return dict(section.website_items if platform == "website" else section.new_media_items)
 
 
-def _revoked(session: Session, month: Month, pks: list[int]) -> dict[tuple[int, str], list[tuple[datetime, datetime | None]]]:
+def revoked_spans(session: Session, month: Month, pks: list[int]) -> dict[tuple[int, str], list[tuple[datetime, datetime | None]]]:
     found: dict[tuple[int, str], list] = defaultdict(list)
     for start in range(0, len(pks), 900):
         rows = session.execute(select(Warning.account_pk, Warning.rule, Warning.opened_at, Warning.resolved_at).where(
@@ -79,7 +81,7 @@ def _revoked(session: Session, month: Month, pks: list[int]) -> dict[tuple[int, 
     return found
 
 
-def _covered(spans, at: datetime) -> bool:
+def covered(spans, at: datetime) -> bool:
     return any(opened <= at and (resolved is None or at < resolved) for opened, resolved in spans)
 
 
@@ -87,7 +89,7 @@ def month_verdicts(session: Session, config: Config, month: Month, platforms: di
                    checked: set[int]) -> dict[int, Verdict19]:
     """The 19号 verdict of every account in ``platforms`` (pk -> platform); ``checked``: pks with an ok check."""
     pks = sorted(platforms)
-    revoked = _revoked(session, month, pks)
+    revoked = revoked_spans(session, month, pks)
     failures: dict[int, dict[str, ItemResult]] = defaultdict(dict)
 
     def note(pk: int, rule: str, at: datetime, detail: str) -> None:
@@ -104,17 +106,17 @@ def month_verdicts(session: Session, config: Config, month: Month, platforms: di
             continue
         wanted = items_for(platforms[pk], config)
         for rule, outcome in (verdicts or {}).items():
-            if outcome == "fail" and rule in wanted and rule != COLUMNS and not _covered(revoked.get((pk, rule), []),
+            if outcome == "fail" and rule in wanted and rule != COLUMNS and not covered(revoked.get((pk, rule), []),
                                                                                       as_of):
                 note(pk, rule, as_of, _RULE_DETAIL.get(rule, rule))
 
     # 栏目不更新, counted per check from the column observations
     websites = [pk for pk in pks if platforms[pk] == "website" and COLUMNS in items_for("website", config)]
     if websites:
-        exempt = _exemptions(session, month)
-        for (pk, as_of), columns in _column_observations(session, month, websites).items():
+        exempt = month_exemptions(session, month)
+        for (pk, as_of), columns in column_observations(session, month, websites).items():
             detail = _column_veto(columns, as_of, config, exempt.get(pk, []),
-                                  {rule: _covered(revoked.get((pk, rule), []), as_of) for rule in COLUMN_RULES})
+                                  {rule: covered(revoked.get((pk, rule), []), as_of) for rule in COLUMN_RULES})
             if detail:
                 note(pk, "column_stale", as_of, detail)
 
@@ -127,7 +129,29 @@ def month_verdicts(session: Session, config: Config, month: Month, platforms: di
         failed = sorted(failures.get(pk, {}).values(),
                         key=lambda r: (order.index(COLUMNS if r.rule in COLUMN_RULES else r.rule), r.first_at))
         result[pk] = Verdict19(pk, FAILED if failed else PASSED, failed)
+    _add_scores(session, config, month, result, [pk for pk in pks if platforms[pk] == "website"])
     return result
+
+
+def _add_scores(session: Session, config: Config, month: Month, result: dict[int, Verdict19], websites: list[int]) -> None:
+    """19号: a website with no 单项否决 item is scored on the 扣分指标; below 60 it is 不合格."""
+    from mediawatch import score19
+
+    if not websites:
+        return
+    ids: dict[int, str] = {}
+    for start in range(0, len(websites), 900):
+        ids.update(session.execute(select(Account.id, Account.account_id)
+                                   .where(Account.id.in_(websites[start:start + 900]))).all())
+    scored = {pk for pk in websites if result[pk].result == PASSED}
+    scores = score19.month_scores(session, config, month, ids, scored)
+    for pk in websites:
+        verdict = result[pk]
+        verdict.score = scores.get(pk)
+        if verdict.score is not None and score19.fails(verdict.score, config):
+            verdict.result = FAILED
+            at = verdict.score.worst_check or month.start
+            verdict.failed.append(ItemResult(score19.SCORE_ITEM, "score19", at, score19.describe(verdict.score, config)))
 
 
 _RULE_DETAIL = {
@@ -142,14 +166,14 @@ _RULE_DETAIL = {
 }
 
 
-def _exemptions(session: Session, month: Month) -> dict[int, list[Exemption]]:
+def month_exemptions(session: Session, month: Month) -> dict[int, list[Exemption]]:
     found: dict[int, list[Exemption]] = defaultdict(list)
     for exemption in overlapping(session, month.first_day, month.last_day):
         found[exemption.account_pk].append(exemption)
     return found
 
 
-def _column_observations(session: Session, month: Month, pks: list[int]):
+def column_observations(session: Session, month: Month, pks: list[int]):
     found: dict[tuple[int, datetime], list[Observation]] = defaultdict(list)
     check = AccountCheck
     for start in range(0, len(pks), 900):
@@ -162,39 +186,55 @@ def _column_observations(session: Session, month: Month, pks: list[int]):
     return found
 
 
-def _column_veto(columns: list[Observation], as_of: datetime, config: Config, exempt: list[Exemption],
-                 revoked: dict[str, bool]) -> str | None:
-    """19号's column counts at one check; the words of the failing count, or None."""
+@dataclass
+class ColumnCounts:
+    dynamic: int = 0  # dynamic columns (news/notice/policy) not updated within their limit
+    stale: int = 0  # columns of any category not updated within their limit
+    blank: int = 0
+    exempted: int = 0
+
+
+def column_counts(columns: list[Observation], as_of: datetime, config: Config, exempt: list[Exemption],
+                  revoked: dict[str, bool]) -> ColumnCounts:
+    """19号's column counts at one check: exempted columns and columns we could not load are not counted,
+    nor a rule's columns while a revoked warning of that rule covers the check."""
     section = config.verdict19
     limits = config.rules.column_max_silence_days
     day = clock.local(as_of).date()
-    dynamic = stale = blank = 0
-    exempted = 0
+    counts = ColumnCounts()
     for o in columns:
         url = (o.data or {}).get("url") or o.target
         if any(e.url == url and e.covers(day) for e in exempt):
-            exempted += 1
+            counts.exempted += 1
             continue
         if not o.ok:
             continue  # not seen: never counted
         data = o.data or {}
         if not data.get("items"):
-            blank += 0 if revoked["blank_column"] else 1
+            counts.blank += 0 if revoked["blank_column"] else 1
             continue
         limit = limits.get(data.get("category"))
         if limit is None or revoked["column_stale"]:
             continue
         newest = parse_day(data.get("newest_date"))
         if newest is None or (day - newest).days > limit:
-            stale += 1
-            dynamic += data.get("category") in section.dynamic_categories
-    note = f"（另有{exempted}个栏目经批准豁免）" if exempted else ""
-    if dynamic >= section.stale_dynamic_columns_min:
-        return f"动态要闻、通知公告、政策文件类栏目{dynamic}个未按时更新{note}"
-    if stale >= section.stale_columns_min:
-        return f"应更新但长期未更新的栏目{stale}个{note}"
-    if blank >= section.blank_columns_min:
-        return f"空白栏目{blank}个{note}"
+            counts.stale += 1
+            counts.dynamic += data.get("category") in section.dynamic_categories
+    return counts
+
+
+def _column_veto(columns: list[Observation], as_of: datetime, config: Config, exempt: list[Exemption],
+                 revoked: dict[str, bool]) -> str | None:
+    """19号's column counts at one check; the words of the failing count, or None."""
+    section = config.verdict19
+    counts = column_counts(columns, as_of, config, exempt, revoked)
+    note = f"（另有{counts.exempted}个栏目经批准豁免）" if counts.exempted else ""
+    if counts.dynamic >= section.stale_dynamic_columns_min:
+        return f"动态要闻、通知公告、政策文件类栏目{counts.dynamic}个未按时更新{note}"
+    if counts.stale >= section.stale_columns_min:
+        return f"应更新但长期未更新的栏目{counts.stale}个{note}"
+    if counts.blank >= section.blank_columns_min:
+        return f"空白栏目{counts.blank}个{note}"
     return None
 
 

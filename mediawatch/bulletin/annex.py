@@ -48,6 +48,8 @@ def account_columns(doc: Document) -> list[tuple[str, Any]]:
         ("19号口径检查结果", lambda r: r.get("v19", "")),
         ("19号否决项", lambda r: r.get("v19_items", "")),
         ("19号判定依据", lambda r: r.get("v19_detail", "")),
+        ("19号扣分指标得分", lambda r: r.get("v19_score", "")),
+        ("19号扣分明细", lambda r: r.get("v19_deductions", "")),
     ]
 
 

@@ -22,7 +22,8 @@ from mediawatch.store.models import AccountCheck, Observation
 STRICT_NOTE = ("本通报合格率：检查中发现任一问题（本系统任一预警，含栏目不更新、链接不可用、名称不一致等）"
                "即计为不合格，标准严于国家指标，便于问题在上级检查前整改。")
 NATIONAL_NOTE = ("19号口径合格率：按《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）单项否决指标的原文及其数量标准"
-                 "判定，仅出现单项否决情形计为不合格（未计算扣分指标得分）。")
+                 "判定，出现单项否决情形，或政府网站扣分指标得分低于60分（系统可判的扣分项与办公室录入的自查、检查扣分之和，"
+                 "未经判定的扣分项不扣分）计为不合格。")
 
 
 def add_verdicts(session: Session, config: Config, month: Month, frame: pd.DataFrame, checked: set[int],
@@ -34,6 +35,8 @@ def add_verdicts(session: Session, config: Config, month: Month, frame: pd.DataF
     frame["v19_item"] = [(verdicts[pk].deciding.item if verdicts[pk].deciding else "") for pk in frame["pk"]]
     frame["v19_detail"] = [verdicts[pk].describe() for pk in frame["pk"]]
     frame["v19_items"] = ["、".join(dict.fromkeys(i.item for i in verdicts[pk].failed)) for pk in frame["pk"]]
+    frame["v19_score"] = [_score_text(verdicts[pk]) for pk in frame["pk"]]
+    frame["v19_deductions"] = [_deduction_text(verdicts[pk]) for pk in frame["pk"]]
     for row in summary:
         pks = frame["pk"] if row["platform"] == "all" else frame.loc[frame["platform"] == row["platform"], "pk"]
         counts = verdict19.totals(verdicts, pks.tolist())
@@ -42,9 +45,36 @@ def add_verdicts(session: Session, config: Config, month: Month, frame: pd.DataF
     failing = frame[frame["v19"] == verdict19.FAILED]
     return {"pass_rate": total["pass_rate_19"], "failing": total["failing_19"], "passing": total["passing_19"],
             "strict_note": STRICT_NOTE, "national_note": NATIONAL_NOTE,
+            "scores": sorted(({"owner_unit": r["owner_unit"], "name": r["name"], "score": verdicts[r["pk"]].score.points,
+                               "below": verdicts[r["pk"]].score.points < config.score19.fail_below,
+                               "deductions": r["v19_deductions"]}
+                              for r in frame[[_deducted(verdicts[pk]) for pk in frame["pk"]]].to_dict("records")),
+                             key=lambda x: (x["score"], x["owner_unit"], x["name"])),
             "failing_accounts": [{"account_id": r["account_id"], "name": r["name"], "platform_title": r["platform_title"],
                                   "owner_unit": r["owner_unit"], "item": r["v19_item"], "detail": r["v19_detail"]}
                                  for r in failing.to_dict("records")]}
+
+
+def _deducted(verdict: verdict19.Verdict19) -> bool:
+    return verdict.score is not None and verdict.score.points is not None and bool(verdict.score.lines)
+
+
+def _score_text(verdict: verdict19.Verdict19) -> str:
+    score = verdict.score
+    if score is None:
+        return ""
+    if score.points is None:
+        return "单项否决，不再评分" if verdict.result == verdict19.FAILED else ""
+    return f"{score.points:g}" + (f"（{score.note}）" if score.note else "")
+
+
+def _deduction_text(verdict: verdict19.Verdict19) -> str:
+    score = verdict.score
+    if score is None or score.points is None:
+        return ""
+    return "；".join(f"{line.indicator}·{line.item}" + (f"×{line.count}" if line.count > 1 else "")
+                    + f"扣{line.points:g}分" + ("（系统）" if line.source == "machine" else f"（{line.reason}）")
+                    for line in score.lines)
 
 
 def unit_rates(rows: list[dict[str, Any]], frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -412,3 +412,25 @@ class ColumnExemption(Base):
 
     account: Mapped[Account] = relationship()
     column: Mapped[Column] = relationship()
+
+
+class ScoreDeduction(Base):
+    """A 扣分 the office records against a website for one month (19号 扣分指标: what a person judged
+    in a 自查 or an inspection, e.g. 办事指南要素缺失), with the reason; withdrawn ones are kept."""
+
+    __tablename__ = "score_deductions"
+    __table_args__ = (Index("ix_score_deductions_month", "month", "account_pk"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_pk: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    indicator: Mapped[str] = mapped_column(String(100))
+    item: Mapped[str] = mapped_column(String(200))
+    points: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    withdrawn_at: Mapped[datetime | None]
+    withdraw_reason: Mapped[str | None] = mapped_column(Text)
+
+    account: Mapped[Account] = relationship()
