@@ -40,6 +40,11 @@ def test_demo_issue16_additions(demo_cli):
     assert rows["dy-xxfb"]["平台"] == "政务抖音号" and rows["dy-xxfb"]["检查结果"] == "合格"
     assert rows["tt-rm"]["平台"] == "政务头条号" and rows["tt-rm"]["本月成功检查次数"] not in ("", "0")
     assert {r["19号口径检查结果"] for r in rows.values()} <= {"合格", "不合格", "未检查"}
+    # the office's 自查 of site-sjj: 办事服务 20 + 10 (capped at 25), 发布解读 12, 互动交流 8, and the machine's
+    # broken links (none on this site): 100 - 45 = 55, below 60: 不合格 on the score alone
+    assert rows["site-sjj"]["19号扣分指标得分"] == "55"
+    assert rows["site-sjj"]["19号口径检查结果"] == "不合格" and rows["site-sjj"]["19号否决项"] == "扣分指标得分低于60分"
+    assert "政府网站扣分指标得分（19号口径" in html and "区审计局“XX区审计局”<span class=\"alert\">55分</span>" in html
     from openpyxl import load_workbook
 
     sheet = load_workbook(month / "annex.xlsx", read_only=True)["网站基本要求"]

@@ -137,10 +137,11 @@ def test_annex_and_bulletin_carry_the_score(month):
     assert rows["site-q"]["19号扣分指标得分"] == "28"
     assert "办事服务·办事指南要素缺失扣20分（“户籍迁移”办事指南缺办理材料）" in rows["site-q"]["19号扣分明细"]
     assert "发布解读·空白栏目×4扣20分（系统）" in rows["site-q"]["19号扣分明细"]
+    assert rows["site-q"]["19号扣分明细"].endswith("办事服务扣分以该指标总分25分为限")
     assert rows["site-v"]["19号扣分指标得分"] == "单项否决，不再评分"
     assert rows["site-n"]["19号扣分指标得分"].startswith("60（不具有对外服务职能")
     html = (folder / "bulletin.html").read_text(encoding="utf-8")
-    assert "政府网站扣分指标得分（19号口径" in html and "XX区教育局“XX区教育局”<span class=\"alert\">28.0分</span>" in html
+    assert "政府网站扣分指标得分（19号口径" in html and "XX区教育局“XX区教育局”<span class=\"alert\">28分</span>" in html
     assert "或政府网站扣分指标得分低于60分" in html
 
 

@@ -46,6 +46,7 @@ def add_verdicts(session: Session, config: Config, month: Month, frame: pd.DataF
     return {"pass_rate": total["pass_rate_19"], "failing": total["failing_19"], "passing": total["passing_19"],
             "strict_note": STRICT_NOTE, "national_note": NATIONAL_NOTE,
             "scores": sorted(({"owner_unit": r["owner_unit"], "name": r["name"], "score": verdicts[r["pk"]].score.points,
+                               "score_text": f"{verdicts[r['pk']].score.points:g}",
                                "below": verdicts[r["pk"]].score.points < config.score19.fail_below,
                                "deductions": r["v19_deductions"]}
                               for r in frame[[_deducted(verdicts[pk]) for pk in frame["pk"]]].to_dict("records")),
@@ -72,9 +73,15 @@ def _deduction_text(verdict: verdict19.Verdict19) -> str:
     score = verdict.score
     if score is None or score.points is None:
         return ""
-    return "；".join(f"{line.indicator}·{line.item}" + (f"×{line.count}" if line.count > 1 else "")
-                    + f"扣{line.points:g}分" + ("（系统）" if line.source == "machine" else f"（{line.reason}）")
-                    for line in score.lines)
+    parts = [f"{line.indicator}·{line.item}" + (f"×{line.count}" if line.count > 1 else "")
+             + f"扣{line.points:g}分" + ("（系统）" if line.source == "machine" else f"（{line.reason}）")
+             for line in score.lines]
+    raw: dict[str, float] = {}
+    for line in score.lines:
+        raw[line.indicator] = raw.get(line.indicator, 0.0) + line.points
+    parts += [f"{name}扣分以该指标总分{capped:g}分为限" for name, capped in score.by_indicator.items()
+              if raw.get(name, 0.0) > capped + 1e-9]
+    return "；".join(parts)
 
 
 def unit_rates(rows: list[dict[str, Any]], frame: pd.DataFrame) -> list[dict[str, Any]]:

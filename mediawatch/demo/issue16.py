@@ -9,6 +9,9 @@
 - ``dy-xxfb`` XX发布 on Douyin and ``tt-rm`` XX融媒 on 今日头条, read through RSS feeds written as
   RSSHub writes them (``XX发布的抖音``, ``XX融媒的头条主页 - 今日头条(www.toutiao.com)``): the Douyin account posts every other
   day; the 头条 account stops posting near the end (not_updated).
+- the office's 自查 of the last full month finds 扣分 on ``site-sjj`` (办事服务, 解读, 征集): with the machine's
+  own (broken links) its 19号 score falls below 60, so the bulletin shows a site that is 不合格 on the score
+  alone (``office_self_check``, imported as ``score import`` would).
 The CA certificate goes to the parent (``ca_pem``), which writes it to the demo home and trusts it
 (``[http] ca_file``).
 """
@@ -82,6 +85,36 @@ def add_to(district) -> None:
     district.accounts.append(DemoAccount("tt-rm", "toutiao", "XX融媒", "区融媒体中心",
                                          "今日头条 through an RSSHub-style feed; stops posting near the end",
                                          feed_url=toutiao, contact_email=UNITS["区融媒体中心"]))
+
+
+SELF_CHECK = (  # the office's 自查 of site-sjj: (indicator, item, points, what was found)
+    ("办事服务", "办事指南要素缺失", 20, "“审计结果公告查询”等5项办事指南缺设定依据、办理材料"),
+    ("办事服务", "在线办事系统无法使用", 10, "网上申报入口长期报错"),
+    ("发布解读", "政策解读缺失", 12, "本月3份规范性文件无解读材料"),
+    ("互动交流", "调查征集未反馈结果", 8, "两次意见征集未公布采纳情况"),
+)
+SCORE_CONFIG = """
+[score19]   # the office's 扣分 table: example totals; set them from the text of 19号 in force
+indicators = {"发布解读" = 40, "办事服务" = 25, "互动交流" = 15, "功能设置" = 20}
+[score19.machine_items]   # what the machine counts toward the score (example points)
+home_broken_link = {indicator = "功能设置", points = 1.0}
+inner_broken_link = {indicator = "功能设置", points = 0.1}
+"""
+
+
+def office_self_check(app, month: str) -> None:
+    """The office records its 自查's 扣分 of ``month`` for site-sjj (all rows or none, as ``score import``)."""
+    import csv
+
+    from mediawatch import deductions
+
+    path = app.home / "deductions.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(deductions.COLUMNS)
+        writer.writerows(("site-sjj", month, *row) for row in SELF_CHECK)
+    with app.store.session() as session:
+        deductions.import_file(session, app.config, path, "office")
 
 
 def district_sizes() -> tuple[int, int]:

@@ -181,8 +181,10 @@ def _issue16_config(text: str, home: Path, district) -> str:
         (home / "demo-ca.pem").write_bytes(ca_pem)
         text = text.replace("[http]\n", f'[http]\nca_file = "{(home / "demo-ca.pem").as_posix()}"   '
                                          "# the simulation's CA: its HTTPS site\n", 1)
+    from mediawatch.demo.issue16 import SCORE_CONFIG
+
     return text + ("\n[feeds]\ndelay_seconds = 0.0\nlookback_days = 15\n"
-                   "\n[rules.platforms]\nsite_gov_domain = []   # every simulated site lives on 127.0.0.1\n")
+                   "\n[rules.platforms]\nsite_gov_domain = []   # every simulated site lives on 127.0.0.1\n") + SCORE_CONFIG
 
 
 def _write_csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) -> None:
@@ -234,6 +236,9 @@ def run_demo(home: Path, *, days: int = 365, db_url: str | None = None, stop: th
         app = App(home, default_url(home))
         district.set_time(_at(start, time(0, 0)), 0)
         import_registry(app.store, home / "accounts.csv", home / "columns.csv")
+        from mediawatch.demo.issue16 import office_self_check  # issue 16: the office's 自查 (site-sjj's 扣分)
+
+        office_self_check(app, previous_month(end))
         for index in range(days):
             if stop.is_set():
                 break
