@@ -1,8 +1,8 @@
 """The 19号 verdict of one month, beside mediawatch's strict one (国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》).
 
 mediawatch's 合格率 fails an account on any counting warning. 19号 fails a site or an account only on a
-单项否决 item as it is worded (or a score below 60, which needs the inspectors' 扣分 and is not
-computed here). Per account and month:
+单项否决 item as it is worded, or a website on a 扣分指标 score below 60 (``score19``: the office's
+deductions and the machine's). Per account and month:
 
 - the items are ``[verdict19] website_items`` / ``new_media_items`` (rule id -> the item's words, in
   the order they are judged); an item fails when its rule failed at any evaluated check of the month
@@ -13,7 +13,8 @@ computed here). Per account and month:
   column the office exempted for that day (``mediawatch columns exempt``) is not counted; a column
   we could not load is not counted either (never a failure from missing evidence);
 - the result: 未检查 without an evaluated ok check in the month (not in the rate), else 不合格 when an
-  item failed, the deciding item being the first failing one in the configured order, else 合格.
+  item failed, the deciding item being the first failing one in the configured order; else a website is
+  scored, and 不合格 below ``[score19] fail_below`` (the deciding item 扣分指标得分低于60分); else 合格.
 """
 
 from __future__ import annotations
