@@ -387,12 +387,12 @@ def url_cache(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(fn)
     def call(*args: Any) -> Any:
-        if len(args) == 1:  # the common case, without a generator (a crawl calls these ~100 times a page)
-            arg = args[0]
-            if isinstance(arg, str) and len(arg) > URL_CACHE_MAX_CHARS:
-                return fn(arg)
-            return cached(arg)
-        if sum(len(a) for a in args if isinstance(a, str)) > URL_CACHE_MAX_CHARS:
+        # a crawl calls these several times per link: a plain loop, no generator
+        size = 0
+        for arg in args:
+            if arg.__class__ is str:
+                size += len(arg)
+        if size > URL_CACHE_MAX_CHARS:
             return fn(*args)
         return cached(*args)
 

@@ -57,6 +57,7 @@ TEXT_LIMIT = 80
 
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
 _STRIP = " \t\n\r\f\x00"
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 
 
 class Link:
@@ -169,10 +170,50 @@ def resolve(value: str | None, base: str) -> str | None:
     if not value or value.startswith("#"):
         return None
     value = value.replace("\\", "/")  # browsers read backslashes as slashes in http(s) URLs
-    scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*):", value)
+    scheme = _SCHEME.match(value)
     if scheme and scheme.group(1).lower() not in ("http", "https"):
         return None  # data:, javascript:, mailto: … never reach the cache below
-    return _join(base, value, scheme is not None)
+    return _join(_join_base(base, value, scheme), value, scheme is not None)
+
+
+def _join_base(base: str, value: str, scheme: re.Match | None) -> str:
+    """The part of ``base`` that joining ``value`` depends on, so that the links every page repeats
+    (navigation, footer) are joined once per site, not once per page (RFC 3986 §5.2, as urljoin reads
+    it): nothing for a URL with its own authority, the origin for an absolute path or a network-path
+    reference, the directory for a relative path; the whole base for anything else (``?q``, ``;p``,
+    ``http:g``)."""
+    if scheme is not None:
+        return "" if _authority_follows(value, scheme.end()) else base
+    first = value[0]
+    if first in "?;" or (value.startswith("//") and not _authority_follows(value, 0)):
+        return base
+    origin, directory = _base_parts(base)
+    if origin is None:
+        return base
+    return origin if first == "/" else directory
+
+
+def _authority_follows(value: str, at: int) -> bool:
+    """``//`` and a non-empty authority at ``at`` (an empty one, as in ``//`` or ``https://``, joins
+    like a reference to the base itself)."""
+    return value.startswith("//", at) and len(value) > at + 2 and value[at + 2] not in "/?#"
+
+
+@url_cache
+def _base_parts(base: str) -> tuple[str | None, str]:
+    """(scheme://authority/, the base up to the last "/" of its path), or (None, base) when the base is
+    not a plain http(s) URL."""
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return None, base
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None, base
+    origin = f"{parts.scheme}://{parts.netloc}/"
+    path = parts.path
+    if ";" in path.rsplit("/", 1)[-1]:
+        return None, base  # path parameters on the last segment: urljoin treats them apart
+    return origin, origin[:-1] + (path[:path.rfind("/") + 1] if "/" in path else "/")
 
 
 @url_cache
