@@ -192,10 +192,10 @@ def month_table(session: Session, config: Config, month: Month, account_id: str 
     from mediawatch.errors import BadInput
     from mediawatch.store.models import Account
 
-    query = select(Account.id, Account.account_id, Account.name).where(Account.platform == "website")
+    query = select(Account.id, Account.account_id, Account.name, Account.owner_unit).where(Account.platform == "website")
     if account_id:
         query = query.where(Account.account_id == account_id)
-    sites = {pk: (aid, name) for pk, aid, name in session.execute(query.order_by(Account.account_id))}
+    sites = {pk: (aid, name, unit) for pk, aid, name, unit in session.execute(query.order_by(Account.account_id))}
     if account_id and not sites:
         raise BadInput(f"--account: {account_id!r} is not a registered website")
     checked = set()
@@ -207,7 +207,8 @@ def month_table(session: Session, config: Config, month: Month, account_id: str 
     rows = []
     for pk in pks:
         verdict, score = verdicts[pk], verdicts[pk].score
-        rows.append({"account_id": sites[pk][0], "name": sites[pk][1], "verdict19": verdict.result,
+        rows.append({"account_id": sites[pk][0], "name": sites[pk][1], "owner_unit": sites[pk][2],
+                     "verdict19": verdict.result,
                      "deciding": verdict.describe(), **(score.as_dict() if score else {"score": None, "deductions": []})})
     return rows
 

@@ -107,7 +107,7 @@ def test_unit_sees_only_its_own_and_is_refused_the_rest(browser, console):
     refused = page.request.post(console.url(f"/warnings/{own}/revoke"), form={"reason": "已整改"})
     assert refused.status == 403 and "CSRF" in refused.text()
     for path in ("/", "/warnings?status=all", f"/warnings/{console.ids['mz_broken']}", "/accounts/wb-mz", "/closure",
-                 "/maintenance", "/explain"):
+                 "/maintenance", "/explain", "/scores"):
         page.goto(console.url(path))
         assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"] + 1, path  # readable on a phone
         if path.startswith("/warnings/"):
@@ -134,7 +134,7 @@ def test_unit_sees_only_its_own_and_is_refused_the_rest(browser, console):
 def test_leader_cannot_change_anything(browser, console):
     context, page = login(browser, console, "leader1")
     for path in ("/", "/warnings?status=all", f"/warnings/{console.ids['mz_silent']}", "/closure", "/accounts",
-                 "/accounts/wx-jy", "/accounts/wb-mz", "/bulletins", "/maintenance"):
+                 "/accounts/wx-jy", "/accounts/wb-mz", "/bulletins", "/maintenance", "/scores"):
         answer = page.goto(console.url(path))
         if path == "/accounts/wb-mz":
             shot(page, "leader-account")

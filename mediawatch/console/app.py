@@ -114,13 +114,14 @@ async def server_error(request: Request, exc: Exception) -> Response:
 
 def create_app(mw: App) -> Starlette:
     from mediawatch.console.routes import (accounts, audit_log, bulletins, closure, explain, feedback, login,
-                                           maintenance, today, warnings)
+                                           maintenance, scores, today, warnings)
 
     config = mw.config.console
     mw.store  # the schema is migrated before the first request
     routes = [
         *login.ROUTES, *today.ROUTES, *warnings.ROUTES, *accounts.ROUTES, *closure.ROUTES, *bulletins.ROUTES,
         *audit_log.ROUTES, *feedback.ROUTES, *maintenance.ROUTES, *explain.ROUTES,
+        *scores.ROUTES,
     ]
     middleware = [
         Middleware(SecurityHeaders, max_body=config.max_upload_bytes * 2 + 65_536),
