@@ -34,7 +34,7 @@ from mediawatch import clock, config as config_module  # noqa: E402
 from mediawatch.checkers import safety  # noqa: E402
 from mediawatch.checkers.base import AccountSpec, CheckContext, ColumnSpec  # noqa: E402
 from mediawatch.checkers.website import WebsiteChecker  # noqa: E402
-from mediawatch.net import Fetcher  # noqa: E402
+from mediawatch.transport.fetcher import Fetcher  # noqa: E402
 from mediawatch.simulation.safety_pages import LeakNotice, MessageBoard, fake_id  # noqa: E402
 from mediawatch.simulation.server import LocalServer, Reply  # noqa: E402
 from mediawatch.simulation.site import DistrictSite, specs  # noqa: E402

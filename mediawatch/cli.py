@@ -184,7 +184,7 @@ def columns_unexempt(app: App, exemption_id: int) -> None:
 @pass_app
 def probe(app: App) -> None:
     """One availability probe of every active website's home page."""
-    from mediawatch.net import Fetcher
+    from mediawatch.transport.fetcher import Fetcher
     from mediawatch.probes import run_probes
 
     summary = run_probes(app.store, app.config, clock.now(), Fetcher(app.config))

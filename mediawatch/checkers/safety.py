@@ -17,13 +17,14 @@ import logging
 from typing import Any
 
 from mediawatch.checkers.attachments import Limits, is_readable
-from mediawatch.checkers.base import Observation
+from mediawatch.checkers.base import Observation, shared
 from mediawatch.checkers.hidden_links import IllegalSiteMatcher, scan_page
 from mediawatch.checkers.isolate import read_file
-from mediawatch.checkers.links import host_of, normalize_url
+from mediawatch.pages.urls import host_of, normalize_url
 from mediawatch.checkers.privacy import PrivacyFinder, unit_numbers
 from mediawatch.checkers.tamper import page_frame
-from mediawatch.checkers.typos import visible_text
+from mediawatch.pages.page import tree_of, visible_text_of
+from mediawatch.pages.text import visible_text
 
 log = logging.getLogger(__name__)
 ANCHOR_TAGS = ("a", "area")
@@ -31,14 +32,10 @@ GONE_STATUSES = (404, 410)
 
 
 def _finder(ctx) -> PrivacyFinder:
-    from mediawatch.checkers.website import shared
-
     return shared(ctx, "privacy_finder", lambda: PrivacyFinder.from_config(ctx.config, latest_year=ctx.now.year))
 
 
 def _matcher(ctx) -> IllegalSiteMatcher:
-    from mediawatch.checkers.website import shared
-
     return shared(ctx, "illegal_site_matcher", lambda: IllegalSiteMatcher.from_config(ctx.config))
 
 
@@ -86,11 +83,11 @@ class SafetyScan:
         return self.observations(home)
 
     def _read_page(self, result, links) -> None:
-        tree = result.tree
+        tree = tree_of(result)
         page = result.final_url
         if self.pages == 0:
             self.site_hosts.add(host_of(page))
-        text = visible_text(tree)
+        text = visible_text_of(result)  # computed once per page: the typo scan reads the same
         if self.pages == 0:
             self.own_numbers = unit_numbers(text)
             self.frame = page_frame(tree, page, self.site_hosts, self.ctx.now)
