@@ -114,3 +114,14 @@ def test_accounts_list_starts_without_sqlalchemy(tmp_path):
     listed, modules = _run(home, "accounts", "list", "--format", "json")
     assert [r["account_id"] for r in json.loads(listed)] == ["wb-2", "wb-1", "site-1"]
     assert not {m for m in modules if m.split(".")[0] in ("sqlalchemy", "alembic", "requests", "aiohttp", "lxml")}
+
+
+def test_help_and_json_start_without_rich(tmp_path):
+    home = tmp_path / "home"
+    text, modules = _run(home, "--help")
+    assert "accounts" in text and "rich" not in modules
+    _run(home, "accounts", "list", "--format", "json")
+    _, modules = _run(home, "accounts", "list", "--format", "json")
+    assert "rich" not in modules and "sqlalchemy" not in modules
+    table, modules = _run(home, "accounts", "list")
+    assert "(none)" in table and "rich" in modules
