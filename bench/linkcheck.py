@@ -136,7 +136,7 @@ def run_mediawatch(url: str, pages: int, concurrency: int) -> dict:
     from mediawatch import config as config_mod
     from mediawatch.checkers.base import AccountSpec, CheckContext
     from mediawatch.checkers.website import WebsiteChecker
-    from mediawatch.net import Fetcher
+    from mediawatch.transport.fetcher import Fetcher
 
     config = config_mod.defaults().with_overrides({
         "http": {"allow_private_addresses": True, "per_host_concurrency": concurrency, "timeout_seconds": 15, "backoff_seconds": float(__import__("os").environ.get("BO", 0.5))},

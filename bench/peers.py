@@ -226,7 +226,7 @@ def run_mediawatch(url: str, pages: int, concurrency: int) -> dict:
     from mediawatch import config as config_mod
     from mediawatch.checkers.base import AccountSpec, CheckContext
     from mediawatch.checkers.website import WebsiteChecker
-    from mediawatch.net import Fetcher
+    from mediawatch.transport.fetcher import Fetcher
 
     try:  # the HTTP client is imported before the timer starts, as requests is for the earlier fetcher
         import mediawatch.transport.client  # noqa: F401

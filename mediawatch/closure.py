@@ -7,12 +7,12 @@ at a province's scale. Revoked warnings never count; imported ones count like ou
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
-from mediawatch import clock
+from mediawatch.closure_window import UNCOUNTED_STATUSES, uncounted_rules, window_start  # noqa: F401 - closure.window_start
 from mediawatch.config import Config
 from mediawatch.errors import BadInput
 from mediawatch.store.models import Account, ClosureDecision, Warning
@@ -34,29 +34,14 @@ class Candidate:
     decided_at: datetime | None = None
 
 
-def window_start(config: Config, now: datetime) -> datetime:
-    if config.closure.window == "calendar_year":
-        return clock.start_of_local_day(clock.local(now).date().replace(month=1, day=1))
-    return now - timedelta(days=config.closure.window_days)
-
-
 def counting(start: datetime, end: datetime, config: Config | None = None):
     """The WHERE clause of a warning that counts toward the closure rule."""
-    # pending findings (tampering awaiting the office's confirmation) do not count: issue 15
-    clauses = (Warning.status.not_in(("revoked", "pending")), Warning.opened_at > start, Warning.opened_at <= end)
+    clauses = (Warning.status.not_in(UNCOUNTED_STATUSES), Warning.opened_at > start, Warning.opened_at <= end)
     if config is not None:  # issue 16: site requirements count only when the office says so
         excluded = uncounted_rules(config)
         if excluded:
             clauses += (Warning.rule.not_in(excluded),)
     return clauses
-
-
-def uncounted_rules(config: Config) -> list[str]:
-    """Rules whose warnings never count toward the closure rule (site requirements not configured to)."""
-    from mediawatch.config import SITE_RULE_IDS
-
-    counted = set(config.closure.counted_site_rules)
-    return [rule for rule in SITE_RULE_IDS if rule not in counted]
 
 
 def warning_counts(session: Session, config: Config, now: datetime) -> dict[int, int]:

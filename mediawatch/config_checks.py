@@ -52,6 +52,7 @@ POSITIVE = {
     "bulletin": ("rectify_days",),
     "smtp": ("port", "timeout_seconds"),
     "imports": ("max_rows",),
+    "privacy": ("attachment_downloads",),  # issue 14
 }
 RANGES = {
     ("rules", "unavailable_failure_ratio"): (0, 1),

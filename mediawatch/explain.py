@@ -25,7 +25,8 @@ from mediawatch.checkers.base import AccountSpec, CheckContext
 from mediawatch.checkers.links import LinkChecker
 from mediawatch.checkers.privacy import scrub
 from mediawatch.checkers.website import _SiteCheck
-from mediawatch.net import Fetcher
+from mediawatch.pages.page import decoded
+from mediawatch.transport.fetcher import Fetcher
 from mediawatch.rules import evaluate
 from mediawatch.rules.base import RuleInput, StoredObservation
 from mediawatch.rules.catalog import rule_title
@@ -79,7 +80,7 @@ def _report(spec: AccountSpec, check: _SiteCheck, observations: list, now: datet
     report: dict = {
         "url": spec.url, "account_id": None if spec.account_id == "-" else spec.account_id, "as_of": now.isoformat(),
         "fetch": {"status": first.status, "content_type": first.headers.get("content-type"),
-                  "encoding": first.decoded.encoding if first.body_read and first.content else None,
+                  "encoding": decoded(first).encoding if first.body_read and first.content else None,
                   "bytes": len(first.content), "truncated": first.truncated, "redirects": list(first.redirects),
                   "error": first.error if first.error_kind else None},
         "final_url": home.data.get("final_url") or first.final_url,

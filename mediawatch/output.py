@@ -7,9 +7,6 @@ import json
 import sys
 from typing import Any, Iterable, Sequence
 
-from rich.console import Console
-from rich.table import Table
-
 from mediawatch.formulas import csv_safe
 
 
@@ -26,6 +23,9 @@ def print_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
 
 
 def print_table(rows: Iterable[dict[str, Any]], columns: Sequence[str], *, title: str | None = None) -> None:
+    from rich.console import Console  # only tables need rich: --help, JSON and CSV start without it
+    from rich.table import Table
+
     table = Table(title=title, show_lines=False)
     for column in columns:
         table.add_column(column, overflow="fold")

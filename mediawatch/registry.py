@@ -308,26 +308,8 @@ def _upsert_columns(session: Session, table: CsvTable, accounts: dict[str, Accou
 
 
 def account_rows(session: Session, config, now) -> list[dict[str, object]]:
-    """``accounts list``: each account with open warnings, 12-month count and closure status."""
-    from mediawatch import closure
+    """``accounts list``: each account with open warnings, 12-month count and closure status (the one SQL
+    of store/reads.py, here through the session's connection)."""
+    from mediawatch.store.reads import CoreReader, account_rows as rows
 
-    counts = closure.warning_counts(session, config, now)
-    open_ = closure.open_counts(session)
-    limit = config.closure.max_warnings
-    rows = []
-    query = select(Account.id, Account.account_id, Account.platform, Account.name, Account.owner_unit,
-                   Account.active, Account.status).order_by(Account.owner_unit, Account.account_id)
-    for pk, account_id, platform, name, owner_unit, active, status in session.execute(query):
-        n = counts.get(pk, 0)
-        rows.append({
-            "account_id": account_id,
-            "platform": platform,
-            "name": name,
-            "owner_unit": owner_unit,
-            "active": bool(active),
-            "status": status,
-            "open_warnings": open_.get(pk, 0),
-            "warnings_12m": n,
-            "closure_candidate": n > limit and platform in config.closure.platforms,
-        })
-    return rows
+    return rows(CoreReader(session.connection()), config, now)

@@ -137,7 +137,7 @@ class Runner:
     @property
     def fetcher(self):
         if self._fetcher is None:
-            from mediawatch.net import Fetcher
+            from mediawatch.transport.fetcher import Fetcher
 
             self._fetcher = Fetcher(self.config)
         return self._fetcher

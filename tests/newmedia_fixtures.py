@@ -9,7 +9,7 @@ from typing import Any
 from mediawatch import config as config_mod
 from mediawatch.checkers.base import AccountSpec, CheckContext, Observation
 from mediawatch.clock import SHANGHAI
-from mediawatch.net import Fetcher
+from mediawatch.transport.fetcher import Fetcher
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=SHANGHAI)
 

@@ -1,4 +1,4 @@
-"""The asyncio client (transport/client.py) keeps every guarantee of net.Fetcher: the fetcher tests run
+"""The asyncio client (transport/client.py) keeps every guarantee of transport.fetcher.Fetcher: the fetcher tests run
 again against it, over real sockets on 127.0.0.1, plus what only the deadline and the guard give."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from mediawatch.transport.runloop import RunLoop
 
 
 class SyncClient:
-    """The run's asyncio client, called from a test's thread as net.Fetcher is."""
+    """The run's asyncio client, called from a test's thread as transport.fetcher.Fetcher is."""
 
     def __init__(self, config):
         self.run_loop = RunLoop(config)
@@ -95,8 +95,8 @@ def test_per_host_limit_and_requests_counted(server):
 
 
 def _with_fetcher(**http):
-    """The run's loop on a net.Fetcher, as the runner makes it (its cancel is the run's stop)."""
-    from mediawatch.net import Fetcher
+    """The run's loop on a transport.fetcher.Fetcher, as the runner makes it (its cancel is the run's stop)."""
+    from mediawatch.transport.fetcher import Fetcher
 
     values = {"allow_private_addresses": True, "timeout_seconds": 30, "retries": 0}
     values.update(http)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from mediawatch import clock
-from mediawatch.checkers.dates import dates_in, summarize
+from mediawatch.pages.dates import dates_in
+from mediawatch.pages.entries import summarize
 
 CASES = tomllib.loads((Path(__file__).parent / "data" / "dates" / "cases.toml").read_text(encoding="utf-8"))["case"]
 

@@ -6,7 +6,7 @@ import pytest
 
 from mediawatch import config as config_module
 from mediawatch.checkers.hidden_links import IllegalSiteMatcher, read_dictionary, scan_page
-from mediawatch.checkers.links import parse_html
+from mediawatch.pages.html import parse_html
 from mediawatch.errors import ConfigError
 
 SITE = "http://www.xxq.example.gov.cn/"

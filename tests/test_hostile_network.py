@@ -19,10 +19,11 @@ import pytest
 
 from mediawatch import config as config_mod
 from mediawatch.checkers.base import AccountSpec, CheckContext
-from mediawatch.checkers.links import LinkChecker, Link
+from mediawatch.checkers.links import LinkChecker
+from mediawatch.pages.linkextract import Link
 from mediawatch.checkers.website import WebsiteChecker
 from mediawatch.checkers.wechat import WechatChecker
-from mediawatch.net import Fetcher
+from mediawatch.transport.fetcher import Fetcher
 from mediawatch.simulation.server import LocalServer, Reply
 from mediawatch.simulation.wechat import SimArticle, SimWechatAccount, WechatSimulation
 from tests.hostile_servers import RawServer, SlowHeaderServer, page, redirect

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from mediawatch.checkers.interaction import read_detail, read_list, status_of
-from mediawatch.checkers.links import parse_html
+from mediawatch.pages.html import parse_html
 from mediawatch.registry import selector_problem
 
 TODAY = date(2026, 11, 21)

@@ -8,7 +8,7 @@ import itertools
 import re
 from urllib.parse import urljoin, urlsplit
 
-from mediawatch.checkers.links import _STRIP, normalize_url, resolve
+from mediawatch.pages.urls import _STRIP, normalize_url, resolve
 
 BASES = ["http://h/", "http://h", "http://H:80/a/b.html", "http://h/a/b/", "http://h/a/b?x=1#f",
          "https://h:8443/a;p/b;q?z", "http://h/a/b;q", "http://h?q", "http://user@h/a/../b/c", "http://h/a//b/c.html",
@@ -46,7 +46,7 @@ def test_resolve_equals_urljoin_on_the_whole_base():
 
 
 def test_a_repeated_link_is_joined_once_per_site():
-    from mediawatch.checkers import links
+    from mediawatch.pages import urls as links
 
     pages = [f"http://cache-test.example/art/{i}.html" for i in range(50)]
     before = links._join.cache_info()

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from mediawatch import config as config_mod
-from mediawatch.checkers.links import Link, LinkChecker, extract_links
-from mediawatch.net import Fetcher
+from mediawatch.pages.linkextract import Link, extract_links
+from mediawatch.checkers.links import LinkChecker
+from mediawatch.transport.fetcher import Fetcher
 from mediawatch.simulation.server import LocalServer, Reply
 
 DATA = Path(__file__).parent / "data" / "site"
@@ -241,8 +242,8 @@ def test_a_retrying_link_holds_no_worker(server):
 
 
 def test_url_caches_keep_nothing_long_and_answer_as_before():
-    from mediawatch.checkers.links import _join, normalize_url, resolve
-    from mediawatch.net import URL_CACHE_MAX_CHARS
+    from mediawatch.pages.urls import _join, normalize_url, resolve
+    from mediawatch.transport.urlcache import URL_CACHE_MAX_CHARS
 
     long_path = "http://www.xxq.example.gov.cn/" + "a" * URL_CACHE_MAX_CHARS
     before = (_join.cache_info().currsize, normalize_url.cache_info().currsize)

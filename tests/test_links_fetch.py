@@ -5,7 +5,8 @@ from __future__ import annotations
 import requests
 
 from mediawatch import config as config_mod
-from mediawatch.net import Fetcher, classify, is_public_address
+from mediawatch.pages.page import decoded, text_of
+from mediawatch.transport.fetcher import Fetcher, classify, is_public_address
 from mediawatch.simulation.server import Reply
 
 
@@ -35,7 +36,7 @@ def test_cookie_setting_redirect_to_itself_is_not_a_loop(server):
 
     server.route("/gate", gate)
     result = fetcher().fetch(server.url("/gate"))
-    assert result.ok and result.text == "<html>欢迎</html>" and result.redirects == [server.url("/gate")]
+    assert result.ok and text_of(result) == "<html>欢迎</html>" and result.redirects == [server.url("/gate")]
 
 
 def test_retry_after_is_honoured_then_reported_as_throttled(server):
@@ -89,7 +90,7 @@ def test_chunked_gbk_page_decodes(server):
     body = "<html><head><meta charset=gb2312></head><body>中华人民共和国</body></html>".encode("gbk")
     server.route("/chunked", Reply(body=body, chunked=True, content_type="text/html"))
     result = fetcher().fetch(server.url("/chunked"))
-    assert result.ok and "中华人民共和国" in result.text and result.decoded.encoding == "gb18030"
+    assert result.ok and "中华人民共和国" in text_of(result) and decoded(result).encoding == "gb18030"
 
 
 def test_hang_reset_refused_tls(server):

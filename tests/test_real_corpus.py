@@ -33,7 +33,7 @@ from mediawatch.checkers.sources.wechat_article import read_article
 from mediawatch.checkers.website import WebsiteChecker
 from mediawatch.checkers.wechat import WechatChecker
 from mediawatch.checkers.weibo import WeiboChecker
-from mediawatch.net import Fetcher
+from mediawatch.transport.fetcher import Fetcher
 from mediawatch.rules.base import FAIL, RuleInput, StoredObservation
 from mediawatch.rules.freshness import HomepageNotUpdated
 from mediawatch.simulation.server import LocalServer, Reply, Request

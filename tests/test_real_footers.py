@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 
 from mediawatch.checkers import site_page
-from mediawatch.checkers.links import parse_html
+from mediawatch.pages.html import parse_html
 
 REAL = Path(__file__).parent / "data" / "real"
 KEYS = ("site_code", "icp", "police_record", "dzjg_mark", "sponsor", "jiucuo")

@@ -145,7 +145,7 @@ def test_replay_a_year_of_daily_checks(server, home, tmp_path, cli):
         f"wx-steady,wechat,XX数据,区大数据管理中心,,{wechat.feed_url('steady')},feed",
     ])))
     app = App(home, cli.db_url)
-    from mediawatch.net import Fetcher
+    from mediawatch.transport.fetcher import Fetcher
     fetcher = Fetcher(app.config)
     closure_on = {}
     day = T(2026, 1, 1, 10)

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 
 from mediawatch import clock, config as config_module
-from mediawatch.checkers.links import parse_html
+from mediawatch.pages.html import parse_html
 from mediawatch.checkers.safety import page_findings
 from mediawatch.simulation.weibo import Cadence, SimPost, SimWeiboAccount, WeiboSimulation
 

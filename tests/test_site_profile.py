@@ -13,7 +13,7 @@ from mediawatch import clock, rules
 from mediawatch import config as config_mod
 from mediawatch.checkers.base import AccountSpec, CheckContext
 from mediawatch.checkers.website import WebsiteChecker
-from mediawatch.net import Fetcher
+from mediawatch.transport.fetcher import Fetcher
 from mediawatch.rules.base import RuleInput, StoredObservation
 from mediawatch.simulation import server as server_mod
 from mediawatch.simulation.server import LocalServer, Reply

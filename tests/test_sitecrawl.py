@@ -8,7 +8,7 @@ from datetime import date
 
 from mediawatch.checkers.base import CheckContext
 from mediawatch.checkers.website import WebsiteChecker
-from mediawatch.net import Fetcher
+from mediawatch.transport.fetcher import Fetcher
 from mediawatch.simulation.server import LocalServer
 from mediawatch.simulation.site import DistrictSite, SiteSpec
 from tests.test_website_checker import NOW, account, make_config

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from mediawatch import config as config_mod
-from mediawatch.checkers.typos import TypoMatcher, default_dictionary, visible_text
+from mediawatch.checkers.typos import TypoMatcher, default_dictionary
+from mediawatch.pages.text import visible_text
 from mediawatch.errors import ConfigError
 
 DATA = Path(__file__).parent / "data" / "typos"

@@ -12,7 +12,7 @@ from mediawatch import config as config_mod
 from mediawatch.checkers import checker_for
 from mediawatch.checkers.base import AccountSpec, CheckContext, ColumnSpec
 from mediawatch.checkers.website import WebsiteChecker
-from mediawatch.net import Fetcher
+from mediawatch.transport.fetcher import Fetcher
 from mediawatch.simulation.server import LocalServer, Reply
 from mediawatch.simulation.site import ColumnSpec as SiteColumn
 from mediawatch.simulation.site import DistrictSite, SiteSpec

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mediawatch.encoding import decode_page, sniff_encoding
+from mediawatch.pages.encoding import decode_page, sniff_encoding
 
 TEXT = "<html><head>{meta}<title>通知公告</title></head><body>中华人民共和国 瓯海区人民政府 2026年11月20日 𠮷</body></html>"
 

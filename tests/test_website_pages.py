@@ -13,7 +13,7 @@ from mediawatch import clock
 from mediawatch import config as config_mod
 from mediawatch.checkers.base import AccountSpec, CheckContext
 from mediawatch.checkers.website import WebsiteChecker
-from mediawatch.net import Fetcher
+from mediawatch.transport.fetcher import Fetcher
 from mediawatch.rules.base import FAIL, PASS, UNKNOWN, RuleInput, StoredObservation
 from mediawatch.rules.freshness import HomepageNotUpdated
 from mediawatch.simulation.server import LocalServer, Reply
@@ -256,8 +256,8 @@ def test_a_build_date_in_a_script_is_not_a_list(server):
 
 
 def test_a_real_redirect_by_browser_type_leads_to_the_desktop_page_of_the_same_site():
-    from mediawatch.checkers.links import parse_html
-    from mediawatch.checkers.wayin import find_way_in, same_site
+    from mediawatch.pages.html import parse_html
+    from mediawatch.pages.wayin import find_way_in, same_site
 
     way = find_way_in(parse_html((REAL / "mof-gov-cn-browser-redirect.html").read_text(encoding="utf-8")),
                       "http://mof.gov.cn/")
@@ -269,7 +269,7 @@ def test_a_real_redirect_by_browser_type_leads_to_the_desktop_page_of_the_same_s
 def test_a_div_row_of_picture_title_and_teaser_links_keeps_its_own_date():
     """One item drawn as three links to the same article (picture, title, teaser) with its date below
     (浙江政务服务网's 今日关注): one entry dated by the row, the teaser's dates are not its date."""
-    from mediawatch.checkers.entries import read_entries
+    from mediawatch.pages.entries import read_entries
 
     item = ('<div class="item"><a href="/art/{n}.html"><img src="/p/{n}.jpg"></a>'
             '<div class="tit"><a href="/art/{n}.html" title="t">区政府召开第{n}次常务会议</a></div>'
@@ -287,7 +287,7 @@ def test_a_div_row_of_picture_title_and_teaser_links_keeps_its_own_date():
 
 
 def test_a_date_in_a_link_title_yields_to_the_rows_own_date():
-    from mediawatch.checkers.entries import read_entries
+    from mediawatch.pages.entries import read_entries
 
     page = html('<table><tr><td><div class="t"><a href="/art/1.html">政府工作报告——2026年3月5日…</a></div>'
                 '<span class="d">2026-11-20</span></td></tr><tr><td><div class="t"><a href="/art/2.html">区政府召开常务会议</a>'
@@ -366,8 +366,8 @@ def test_ways_in_we_may_not_or_cannot_follow_are_unknown(server, entry, words):
 ])
 def test_real_ways_in_at_their_own_address(name, url, kind, first):
     """The real pages (tests/data/real/manifest.toml) read at their own address: the way in and where it leads."""
-    from mediawatch.checkers.links import parse_html
-    from mediawatch.checkers.wayin import find_way_in
+    from mediawatch.pages.html import parse_html
+    from mediawatch.pages.wayin import find_way_in
 
     way = find_way_in(parse_html((REAL / name).read_bytes().decode("utf-8")), url)
     assert way is not None and way.kind == kind and way.reason

@@ -11,7 +11,7 @@ import pytest
 from requests.structures import CaseInsensitiveDict
 
 from mediawatch.checkers.sources.weibo_api import classify
-from mediawatch.net import FetchResult
+from mediawatch.transport.fetcher import FetchResult
 
 CASES = json.loads((Path(__file__).parent / "data" / "weibo" / "answers.json").read_text(encoding="utf-8"))
 

@@ -42,6 +42,7 @@ the canary counts as our own network possibly being down.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -110,10 +111,22 @@ class CheckContext:
 
     config: "Config"
     now: datetime
-    fetcher: Any  # mediawatch.net.Fetcher
+    fetcher: Any  # mediawatch.transport.fetcher.Fetcher
     # links inside posts are checked for posts published after this (last successful check, <= 30 days)
     since: datetime | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+
+
+_shared_lock = threading.Lock()
+
+
+def shared(ctx: CheckContext, key: str, make):
+    """One object per run (per context), made on first use."""
+    with _shared_lock:
+        value = ctx.extras.get(key)
+        if value is None:
+            value = ctx.extras[key] = make()
+        return value
 
 
 class Checker(Protocol):

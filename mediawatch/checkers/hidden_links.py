@@ -33,7 +33,7 @@ from pathlib import Path
 
 import ahocorasick
 
-from mediawatch.checkers.links import host_of, resolve
+from mediawatch.pages.urls import host_of, resolve
 from mediawatch.errors import ConfigError
 
 DEFAULT_DICTIONARY = "illegal_sites.csv"

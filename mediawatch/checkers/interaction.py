@@ -35,8 +35,10 @@ from datetime import date, datetime
 from lxml import etree
 
 from mediawatch.checkers.base import Observation
-from mediawatch.checkers.dates import dates_in, normalize_text
-from mediawatch.checkers.links import resolve
+from mediawatch.pages.dates import dates_in, normalize_text
+from mediawatch.pages.page import page_failure, tree_of
+from mediawatch.pages.text import visible_text
+from mediawatch.pages.urls import resolve
 
 ASKED_LABELS = ("留言时间", "提问时间", "来信时间", "咨询时间", "投诉时间", "写信时间", "提交时间", "发表时间", "留言日期",
                 "来信日期", "提问日期", "咨询日期", "发布时间", "时间", "日期")
@@ -258,8 +260,6 @@ def read_list(tree, page_url: str, now: datetime | date, selectors: dict | None 
 
 def read_detail(tree, now: datetime | date, selectors: dict | None = None) -> tuple[date | None, date | None, str | None]:
     """(asked, answered, status) as a message's own page shows them."""
-    from mediawatch.checkers.typos import visible_text
-
     selectors = selectors or {}
     text = normalize_text(visible_text(tree))
     asked = answered = None
@@ -282,15 +282,13 @@ def _needs_detail(message: dict) -> bool:
 
 def observe_column(site, column, ctx, selectors: dict | None = None) -> Observation:
     """The ``interaction`` observation of one column (``site``: the website check, for its pages)."""
-    from mediawatch.checkers.website import _page_failure
-
     config = ctx.config.interaction
     result = site.page(column.url).result()
     base = {"column": column.column, "url": column.url, "status": result.status}
-    failure = _page_failure(result)
+    failure = page_failure(result)
     if failure is not None:
         return Observation.failed("interaction", failure[0], failure[1], target=column.url, **base, messages=None)
-    messages = read_list(result.tree, result.final_url, ctx.now, selectors)
+    messages = read_list(tree_of(result), result.final_url, ctx.now, selectors)
     cache = ctx.extras.get("interaction_cache")
     cached = cache.get(site.account.pk, column.url) if cache is not None else {}
     fetched = from_cache = 0
@@ -310,11 +308,11 @@ def observe_column(site, column, ctx, selectors: dict | None = None) -> Observat
             continue
         fetched += 1
         page = site.page(message["url"]).result()
-        if _page_failure(page) is not None:
+        if page_failure(page) is not None:
             unresolved += 1
             continue
         site.safety.read_page(page)  # a message page may itself publish the writer's numbers (privacy_leak)
-        asked, answered, status = read_detail(page.tree, ctx.now, selectors)
+        asked, answered, status = read_detail(tree_of(page), ctx.now, selectors)
         message.update(asked=message["asked"] or _day(asked), answered=_day(answered),
                        status=status or message["status"], source="detail")
         if message["answered"] is None and message["status"] != "pending":

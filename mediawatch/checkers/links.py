@@ -33,58 +33,23 @@ slow host never holds up the others); a retry's backoff holds no slot.
 from __future__ import annotations
 
 import asyncio
-import re
 import threading
 from concurrent.futures import Future
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from dataclasses import dataclass
+from typing import Any, Iterable
+from urllib.parse import urlsplit
 
-import lxml.html
-
-from mediawatch.net import url_cache
-
+from mediawatch.pages.linkextract import Link
+from mediawatch.pages.page import HTML_TYPES
+from mediawatch.checkers.tally import LinkReport, LinkTally
+from mediawatch.pages.urls import host_of, normalize_url
+from mediawatch.transport.fetcher import FetchResult
+from mediawatch.transport.hostqueue import HostQueue, Later
+from mediawatch.transport.runloop import RunLoop
 # error kinds that do not depend on the request method: no GET to confirm them
 FINAL_ERRORS = frozenset({"dns", "refused", "tls", "invalid_url", "private_address"})
 SKIPPED_ERRORS = frozenset({"private_address", "cancelled"})  # cancelled: cut by a stopping run, says nothing
-# links whose target is a document, not a page: checked, never crawled, never downloaded
-ATTACHMENT_EXTENSIONS = frozenset(
-    "pdf doc docx xls xlsx ppt pptx wps et dps ofd txt rtf csv zip rar 7z gz tar bz2 xz iso exe msi apk dmg "
-    "jpg jpeg png gif bmp webp svg ico tif tiff mp3 mp4 avi wmv flv mov mkv wav swf ceb caj".split())
-HTML_TYPES = ("text/html", "application/xhtml")
 _RUN_LOCK = threading.Lock()
-TEXT_LIMIT = 80
-
-_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
-_STRIP = " \t\n\r\f\x00"
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
-
-
-class Link:
-    """One occurrence of a link. ``text`` (the anchor text, alt, title) is computed when first read:
-    only the links that turn out broken are ever shown, so most links never pay for it."""
-
-    __slots__ = ("url", "page", "tag", "post_id", "post_url", "_text", "_source")
-
-    def __init__(self, url: str, page: str, text: str | None = "", tag: str = "a", post_id: str | None = None,
-                 post_url: str | None = None, source: Callable[[], str] | None = None):
-        self.url, self.page, self.tag, self.post_id, self.post_url = url, page, tag, post_id, post_url
-        self._text = None if source is not None else (text or "")
-        self._source = source
-
-    @property
-    def text(self) -> str:
-        if self._text is None:
-            self._text = self._source() if self._source is not None else ""
-            self._source = None
-        return self._text
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Link) and (self.url, self.page, self.text, self.tag, self.post_id, self.post_url) == (
-            other.url, other.page, other.text, other.tag, other.post_id, other.post_url)
-
-    def __repr__(self) -> str:
-        return f"Link(url={self.url!r}, page={self.page!r}, tag={self.tag!r})"
 
 
 @dataclass(slots=True)
@@ -110,130 +75,6 @@ class LinkOutcome:
     @property
     def skipped(self) -> bool:
         return self.error_kind in SKIPPED_ERRORS
-
-
-@dataclass
-class LinkReport:
-    broken: list[dict] = field(default_factory=list)
-    throttled: list[dict] = field(default_factory=list)
-    skipped: list[dict] = field(default_factory=list)
-    links_checked: int = 0  # link occurrences judged (a URL on ten pages counts ten times)
-    urls_checked: int = 0  # unique URLs judged
-
-
-# --- parsing --------------------------------------------------------------------------------
-
-def parse_html(html):
-    """An lxml document for ``html`` (any str; never raises for odd markup). A document already
-    parsed is returned as it is, so a page read for dates, links and typos is parsed once."""
-    if not isinstance(html, str):
-        return html
-    try:
-        root = lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=_PARSER)
-    except Exception:  # noqa: BLE001 - empty or unparseable: an empty document
-        root = lxml.html.document_fromstring(b"<html><body></body></html>", parser=_PARSER)
-    return root
-
-
-@url_cache  # pure; a daily cycle asked ~20 times per request made
-def normalize_url(url: str) -> str:
-    """The URL as fetched and deduplicated: no fragment, lower-case scheme and host, no default port."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    netloc = parts.netloc.lower()
-    if (scheme == "http" and netloc.endswith(":80")) or (scheme == "https" and netloc.endswith(":443")):
-        netloc = netloc.rsplit(":", 1)[0]
-    path = parts.path or ("/" if netloc else "")
-    return urlunsplit((scheme, netloc, path, parts.query, ""))
-
-
-@url_cache
-def host_of(url: str) -> str:
-    """The per-host key (as the fetcher limits it)."""
-    return urlsplit(url).netloc.lower()
-
-
-@url_cache
-def is_attachment(url: str) -> bool:
-    path = urlsplit(url).path.lower()
-    name = path.rsplit("/", 1)[-1]
-    return "." in name and name.rsplit(".", 1)[-1] in ATTACHMENT_EXTENSIONS
-
-
-def resolve(value: str | None, base: str) -> str | None:
-    """An attribute value resolved as a browser would, or None when it is not a link we check
-    (empty, same-page fragment, mailto:, tel:, javascript:, data:, any non-HTTP scheme)."""
-    if value is None:
-        return None
-    value = value.strip(_STRIP)
-    value = value.replace("\t", "").replace("\n", "").replace("\r", "")
-    if not value or value.startswith("#"):
-        return None
-    value = value.replace("\\", "/")  # browsers read backslashes as slashes in http(s) URLs
-    scheme = _SCHEME.match(value)
-    if scheme and scheme.group(1).lower() not in ("http", "https"):
-        return None  # data:, javascript:, mailto: … never reach the cache below
-    return _join(_join_base(base, value, scheme), value, scheme is not None)
-
-
-def _join_base(base: str, value: str, scheme: re.Match | None) -> str:
-    """The part of ``base`` that joining ``value`` depends on, so that the links every page repeats
-    (navigation, footer) are joined once per site, not once per page (RFC 3986 §5.2, as urljoin reads
-    it): nothing for a URL with its own authority, the origin for an absolute path or a network-path
-    reference, the directory for a relative path; the whole base for anything else (``?q``, ``;p``,
-    ``http:g``)."""
-    if scheme is not None:
-        return "" if _authority_follows(value, scheme.end()) else base
-    first = value[0]
-    if first in "?;" or (value.startswith("//") and not _authority_follows(value, 0)):
-        return base
-    origin, directory = _base_parts(base)
-    if origin is None:
-        return base
-    return origin if first == "/" else directory
-
-
-def _authority_follows(value: str, at: int) -> bool:
-    """``//`` and a non-empty authority at ``at`` (an empty one, as in ``//`` or ``https://``, joins
-    like a reference to the base itself)."""
-    return value.startswith("//", at) and len(value) > at + 2 and value[at + 2] not in "/?#"
-
-
-@url_cache
-def _base_parts(base: str) -> tuple[str | None, str]:
-    """(scheme://authority/, the base up to the last "/" of its path), or (None, base) when the base is
-    not a plain http(s) URL."""
-    try:
-        parts = urlsplit(base)
-    except ValueError:
-        return None, base
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None, base
-    origin = f"{parts.scheme}://{parts.netloc}/"
-    path = parts.path
-    if ";" in path.rsplit("/", 1)[-1]:
-        return None, base  # path parameters on the last segment: urljoin treats them apart
-    return origin, origin[:-1] + (path[:path.rfind("/") + 1] if "/" in path else "/")
-
-
-@url_cache
-def _join(base: str, value: str, has_scheme: bool) -> str | None:
-    try:
-        url = urljoin(base, value)
-        parts = urlsplit(url)
-    except ValueError:
-        return value if has_scheme else None
-    if parts.scheme.lower() not in ("http", "https"):
-        return None
-    return normalize_url(url)
-
-
-def extract_links(html, page_url: str, limit: int | None = None) -> list[Link]:
-    """Every checkable link of a page (checkers/linkextract.py: one XPath pass, text computed lazily,
-    at most ``limit`` links, then ``.capped``)."""
-    from mediawatch.checkers.linkextract import extract_links as extract
-
-    return extract(html, page_url, limit)
 
 
 # --- checking -------------------------------------------------------------------------------
@@ -285,8 +126,6 @@ class LinkChecker:
     def for_run(cls, ctx) -> "LinkChecker":
         """The run's one checker (kept in ``ctx.extras["link_checker"]``): a URL linked from many
         accounts, on any platform, is then checked once per run."""
-        from mediawatch.transport.runloop import RunLoop
-
         with _RUN_LOCK:
             checker = ctx.extras.get("link_checker")
             if checker is None:
@@ -299,8 +138,6 @@ class LinkChecker:
     def run_loop(self):
         with self._lock:
             if self._run_loop is None:
-                from mediawatch.transport.runloop import RunLoop
-
                 self._run_loop = RunLoop(self.config, self.fetcher)
             return self._run_loop
 
@@ -308,8 +145,6 @@ class LinkChecker:
     def queue(self):
         """The jobs of this checker and of the crawls that use it (on the loop only)."""
         if self._queue is None:
-            from mediawatch.transport.hostqueue import HostQueue
-
             self._queue = HostQueue(self.per_host, self.workers)
         return self._queue
 
@@ -391,9 +226,6 @@ class LinkChecker:
         """The GET of a crawled page on the run's loop (urgent: pages feed the crawl), a retry
         scheduled without holding a slot; it also stands for the link check of its URL. A
         ``concurrent.futures.Future`` of the ``FetchResult`` (a stopped run gives ``cancelled``)."""
-        from mediawatch.net import FetchResult
-        from mediawatch.transport.hostqueue import Later
-
         key = normalize_url(url)
         claimed = self.claim(key)
         run_loop = self.run_loop
@@ -463,8 +295,6 @@ class LinkChecker:
 
     def report(self, links: list[Link], *, homepage: str | None = None) -> LinkReport:
         """Wait for these links' verdicts and build the report."""
-        from mediawatch.checkers.tally import LinkTally
-
         tally = LinkTally(homepage)
         for link in links:
             tally.add_link(link)
@@ -494,8 +324,6 @@ class LinkChecker:
     def _judge(self, url: str):
         """The steps that judge one URL: HEAD (retried without holding a slot), then, when HEAD did
         not settle it, one GET whose body is never read."""
-        from mediawatch.transport.hostqueue import Later
-
         parts = urlsplit(url)
         state = {"method": "HEAD", "attempt": 0, "get_retries": None}
         client = self.run_loop.client

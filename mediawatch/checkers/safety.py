@@ -16,29 +16,26 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from mediawatch.checkers.attachment_fetch import downloads, fetch_heads, length_of, validator_of
 from mediawatch.checkers.attachments import Limits, is_readable
-from mediawatch.checkers.base import Observation
+from mediawatch.checkers.base import Observation, shared
 from mediawatch.checkers.hidden_links import IllegalSiteMatcher, scan_page
 from mediawatch.checkers.isolate import read_file
-from mediawatch.checkers.links import host_of, normalize_url
+from mediawatch.pages.urls import host_of, normalize_url
 from mediawatch.checkers.privacy import PrivacyFinder, unit_numbers
 from mediawatch.checkers.tamper import page_frame
-from mediawatch.checkers.typos import visible_text
+from mediawatch.pages.page import tree_of, visible_text_of
+from mediawatch.pages.text import visible_text
 
 log = logging.getLogger(__name__)
 ANCHOR_TAGS = ("a", "area")
-GONE_STATUSES = (404, 410)
 
 
 def _finder(ctx) -> PrivacyFinder:
-    from mediawatch.checkers.website import shared
-
     return shared(ctx, "privacy_finder", lambda: PrivacyFinder.from_config(ctx.config, latest_year=ctx.now.year))
 
 
 def _matcher(ctx) -> IllegalSiteMatcher:
-    from mediawatch.checkers.website import shared
-
     return shared(ctx, "illegal_site_matcher", lambda: IllegalSiteMatcher.from_config(ctx.config))
 
 
@@ -86,11 +83,11 @@ class SafetyScan:
         return self.observations(home)
 
     def _read_page(self, result, links) -> None:
-        tree = result.tree
+        tree = tree_of(result)
         page = result.final_url
         if self.pages == 0:
             self.site_hosts.add(host_of(page))
-        text = visible_text(tree)
+        text = visible_text_of(result)  # computed once per page: the typo scan reads the same
         if self.pages == 0:
             self.own_numbers = unit_numbers(text)
             self.frame = page_frame(tree, page, self.site_hosts, self.ctx.now)
@@ -105,35 +102,36 @@ class SafetyScan:
                 self.attachments.setdefault(link.url, page)
 
     def _read_attachments(self) -> tuple[int, list[dict]]:
+        """The linked attachments' HEADs at once, then their downloads (``privacy.attachment_downloads`` at a
+        time) on the run's loop (checkers/attachment_fetch.py), each read here as it arrives."""
         settings = self.config.privacy
         if not settings.scan_attachments:
             return 0, []
         cap = int(settings.max_attachment_bytes)
         limits = Limits.from_config(self.config)
-        fetcher = self.site.fetcher
         cache = self.ctx.extras.get("attachment_cache")
         previous = cache.get(self.site.account.pk) if cache is not None else {}
+        items = list(self.attachments.items())[:int(settings.max_attachments_per_site)]
+        plans = fetch_heads(self.site.checker, items, previous, cap)
         read, skipped = 0, []
-        for url, page in list(self.attachments.items())[:int(settings.max_attachments_per_site)]:
-            head = fetcher.fetch(url, method="HEAD", retries=0)
-            size = _length(head)
-            if head.error_kind is None and head.status in GONE_STATUSES:  # gone: nothing to download
+        for (url, page, head, plan), result in downloads(self.site.checker, plans, cap,
+                                                         int(settings.attachment_downloads)):
+            if plan == "gone":
                 skipped.append({"url": url, "page": page, "note": f"无法下载（HTTP {head.status}）", "error_kind": "http"})
                 continue
-            validator = _validator(head)
-            known = previous.get(url)
-            if validator and known and known.get("validator") == validator:  # unchanged since it was read
+            validator = validator_of(head)
+            if plan == "unchanged":  # unchanged since it was read
+                known = previous[url]
                 self.cached += 1
                 self.seen.append({"url": url, "page": page, "validator": validator, "note": known.get("note")})
                 if known.get("note"):
                     skipped.append({"url": url, "page": page, "note": known["note"]})
                 self.privacy_hits.extend(known.get("hits") or [])
                 continue
-            if head.error_kind is None and head.status is not None and head.status < 400 and size is not None \
-                    and size > cap:
+            if plan == "too_large":
+                size = length_of(head)
                 skipped.append({"url": url, "page": page, "note": f"文件{size / 1e6:.1f}MB，超过{cap / 1e6:g}MB上限，未检查"})
                 continue
-            result = fetcher.fetch(url, max_bytes=cap + 1)
             if result.error_kind is not None or result.status is None or result.status >= 400:
                 skipped.append({"url": url, "page": page, "note": f"无法下载（{result.error_kind or result.status}）",
                                 "error_kind": result.error_kind or "http"})
@@ -141,8 +139,9 @@ class SafetyScan:
             if result.truncated:
                 skipped.append({"url": url, "page": page, "note": f"文件超过{cap / 1e6:g}MB上限，未检查"})
                 continue
-            parts, note = read_file(result.content, url, limits, settings)
-            del result
+            content, result = result.content, None  # held here only while it is read
+            parts, note = read_file(content, url, limits, settings)
+            del content
             read += 1
             if note:
                 skipped.append({"url": url, "page": page, "note": note})
@@ -172,23 +171,6 @@ class SafetyScan:
 
 def failed(error_kind: str, error: str, target: str | None) -> list[Observation]:
     return [Observation.failed(kind, error_kind, error, target=target) for kind in ("privacy", "hidden_links", "tamper")]
-
-
-def _validator(head) -> str | None:
-    """What says a file is unchanged: its ETag or Last-Modified, with its length (None: nothing to go by)."""
-    if head.error_kind is not None or head.status is None or head.status >= 400:
-        return None
-    etag, modified = head.headers.get("etag"), head.headers.get("last-modified")
-    if not etag and not modified:
-        return None
-    return f"{head.headers.get('content-length') or ''}|{etag or ''}|{modified or ''}"
-
-
-def _length(result) -> int | None:
-    try:
-        return int(result.headers.get("content-length"))
-    except (TypeError, ValueError):
-        return None
 
 
 def page_findings(tree, url: str, config: Any, *, now=None) -> list[dict]:

@@ -21,7 +21,7 @@ import re
 import unicodedata
 from typing import Any
 
-from mediawatch.checkers.links import parse_html
+from mediawatch.pages.html import parse_html
 
 PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼港澳台"
 SITE_CODE = re.compile(r"网站(?:标识码|识别码|识别号)\s*[:：]?\s*([A-Za-z]{2}\d{8}|\d{10})(?!\d)")

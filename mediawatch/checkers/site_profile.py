@@ -32,7 +32,8 @@ from urllib.parse import urlsplit
 from mediawatch import clock
 from mediawatch.checkers import site_page
 from mediawatch.checkers.base import AccountSpec, CheckContext, Observation
-from mediawatch.net import is_public_address
+from mediawatch.pages.page import tree_of
+from mediawatch.transport.guard import is_public_address
 
 
 def observe(account: AccountSpec, home, ctx: CheckContext, page_readable: bool) -> Observation:
@@ -62,7 +63,7 @@ def observe(account: AccountSpec, home, ctx: CheckContext, page_readable: bool) 
         "identity": None, "mobile": None, "search": None, "accessibility": None,
     }
     if page_readable:
-        tree = home.tree
+        tree = tree_of(home)
         found = site_page.identity(tree)
         found["sponsor_matches"] = site_page.sponsor_matches(found["sponsor"], account.owner_unit)
         data.update(identity=found, mobile=site_page.mobile(tree), search=site_page.search(tree),

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Iterable
 
-from mediawatch.checkers.links import LinkReport, normalize_url
+from mediawatch.pages.urls import normalize_url
+
+
+@dataclass
+class LinkReport:
+    broken: list[dict] = field(default_factory=list)
+    throttled: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
+    links_checked: int = 0  # link occurrences judged (a URL on ten pages counts ten times)
+    urls_checked: int = 0  # unique URLs judged
 
 
 class LinkTally:

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import copy
 
-from mediawatch.checkers.dates import dates_in
-from mediawatch.checkers.links import host_of, resolve
+from mediawatch.pages.dates import dates_in
+from mediawatch.pages.urls import host_of, resolve
 from mediawatch.checkers.privacy import mask_digits
-from mediawatch.checkers.typos import visible_text
+from mediawatch.pages.text import visible_text
 
 MAX_LINES, MAX_LINE = 200, 80
 SOURCE_ATTRIBUTES = {"script": "src", "iframe": "src", "frame": "src", "embed": "src", "object": "data"}

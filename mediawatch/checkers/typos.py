@@ -14,9 +14,7 @@ Matches are leftmost-longest and never overlap; one page or post gives one hit p
 (``count`` says how often it occurs, ``context`` shows the first), at most
 ``typos.max_hits_per_page`` of them.
 
-``visible_text`` is what a reader sees: no scripts, styles, comments or attribute values; block
-elements (paragraphs, list items, table cells …) are kept apart, so words never run together
-across two list entries.
+The text scanned is the page's visible text (pages/text.py).
 """
 
 from __future__ import annotations
@@ -29,20 +27,11 @@ from importlib import resources
 from pathlib import Path
 
 import ahocorasick
-from lxml import etree
 
 from mediawatch.errors import ConfigError
+from mediawatch.pages.text import visible_text
 
 DEFAULT_DICTIONARY = "typos.csv"
-INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "meta", "link", "svg", "object",
-                       "iframe", "frame", "embed", "canvas"})
-BLOCKS = frozenset("""
-address article aside blockquote body br caption center dd details dialog div dl dt fieldset figcaption figure
-footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol option p pre section summary table tbody td tfoot
-th thead title tr ul select textarea button label
-""".split())
-_WS = re.compile(r"[ \t\r\f\v\xa0\u3000\u200b\ufeff]+")
-_LINES = re.compile(r"\s*\n\s*")
 
 
 @dataclass(frozen=True)
@@ -173,35 +162,3 @@ class TypoMatcher:
         after = text[end:end + self.context_chars]
         snippet = before + text[start:end] + after
         return re.sub(r"\s+", " ", snippet).strip()
-
-
-def visible_text(html) -> str:
-    """The text a reader sees, block elements on their own lines, whitespace collapsed."""
-    from mediawatch.checkers.links import parse_html
-
-    root = parse_html(html)
-    parts: list[str] = []
-    walker = etree.iterwalk(root, events=("start", "end"))
-    for event, element in walker:
-        tag = element.tag.lower() if isinstance(element.tag, str) else ""
-        if event == "start":
-            if tag in INVISIBLE and tag != "head":
-                walker.skip_subtree()  # its "end" event still comes, and adds the tail
-                continue
-            if tag in BLOCKS:
-                parts.append("\n")
-            if element.text and tag != "head":
-                parts.append(element.text)
-            if tag == "head":
-                title = element.find("title")
-                if title is not None:
-                    parts.append("\n" + title.text_content() + "\n")
-                walker.skip_subtree()
-                continue
-        else:
-            if tag in BLOCKS:
-                parts.append("\n")
-            if element.tail and element is not root:
-                parts.append(element.tail)
-    text = _WS.sub(" ", "".join(parts))
-    return _LINES.sub("\n", text).strip()

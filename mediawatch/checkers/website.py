@@ -2,9 +2,9 @@
 
 One ``check(account, ctx)`` gives, in this order (shapes in checkers/base.py):
 
-- ``homepage``: the home page's items, dated items and newest date, read by checkers/pagereader.py
+- ``homepage``: the home page's items, dated items and newest date, read by pages/pagereader.py
   (ways in followed, challenges, lists written by script, the column fallback; entries in
-  checkers/entries.py);
+  pages/entries.py);
 - ``column``: one per registered column, the same figures for its list page;
 - ``links``: every link on the home page, and on inner pages crawled breadth-first inside the
   site's own host (the registered one and the one the home page redirects to) up to
@@ -29,24 +29,19 @@ run (``ctx.extras["link_checker"]``), so a URL linked from many sites is checked
 from __future__ import annotations
 
 import logging
-import threading
 import traceback
 from collections import deque
 from concurrent.futures import Future
 
-from mediawatch.checkers.base import AccountSpec, CheckContext, Observation
-from mediawatch.checkers.pagereader import PageReader
-from mediawatch.checkers.links import (
-    HTML_TYPES,
-    Link,
-    LinkChecker,
-    extract_links,
-    host_of,
-    is_attachment,
-    normalize_url,
-)
+from mediawatch.checkers.base import AccountSpec, CheckContext, Observation, shared
+from mediawatch.checkers.links import LinkChecker
 from mediawatch.checkers.tally import LinkTally
-from mediawatch.checkers.typos import TypoMatcher, visible_text
+from mediawatch.checkers.typos import TypoMatcher
+from mediawatch.pages.linkextract import Link, extract_links
+from mediawatch.pages.page import page_failure, release, tree_of, visible_text_of
+from mediawatch.pages.html import parse_html
+from mediawatch.pages.pagereader import PageReader
+from mediawatch.pages.urls import host_of, is_attachment, normalize_url
 
 from mediawatch.checkers import safety  # issue 15: 安全 (privacy, hidden links, tampering)
 from mediawatch.checkers.interaction import observe_column  # issue 15: 互动回应差
@@ -54,40 +49,6 @@ from mediawatch.checkers.interaction import observe_column  # issue 15: 互动�
 log = logging.getLogger(__name__)
 
 CRAWLED_TAGS = frozenset({"a", "area", "iframe", "frame", "meta"})
-_shared_lock = threading.Lock()
-
-
-def shared(ctx: CheckContext, key: str, make):
-    """One object per run (per context), made on first use."""
-    with _shared_lock:
-        value = ctx.extras.get(key)
-        if value is None:
-            value = ctx.extras[key] = make()
-        return value
-
-
-def _page_failure(result) -> tuple[str, str] | None:
-    """(error_kind, message) when a fetched page cannot be read, else None."""
-    if result.error_kind is not None:
-        return result.error_kind, result.error or result.error_kind
-    if result.status is None or result.status >= 400:
-        return "http", f"HTTP {result.status}"
-    if not _is_html(result):
-        return "malformed", f"not an HTML page ({result.content_type or 'no content type'})"
-    decoded = result.decoded
-    if not decoded.clean:
-        return "malformed", f"the page did not decode cleanly as {decoded.encoding} ({decoded.replaced} bad characters)"
-    return None
-
-
-def _is_html(result) -> bool:
-    if not result.body_read:
-        return False
-    content_type = result.content_type
-    if content_type:
-        return content_type.startswith(HTML_TYPES)
-    head = result.content[:512].lstrip().lower()
-    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<meta"))
 
 
 class WebsiteChecker:
@@ -153,7 +114,7 @@ class _SiteCheck:
                                         dict(column.selectors))
                             for column in account.columns if column.category == "interaction")
         read_home = self.home_final or home  # the real home page behind a way in
-        observations.extend(self.safety.finish(read_home, _page_failure(read_home)))
+        observations.extend(self.safety.finish(read_home, page_failure(read_home)))
         observations.extend([links, typos])
         return observations
 
@@ -186,7 +147,7 @@ class _SiteCheck:
         final = reading.result
         self.home_final = final
         base["final_url"] = final.final_url
-        return Observation("homepage", target=url, data={**base, "title": _title(final.tree), **reading.as_data()})
+        return Observation("homepage", target=url, data={**base, "title": _title(tree_of(final)), **reading.as_data()})
 
     def _column(self, column) -> Observation:
         result = self.page(column.url).result()
@@ -202,7 +163,7 @@ class _SiteCheck:
 
     def _crawl(self, home) -> tuple[Observation, Observation]:
         url = self.account.url
-        failure = _page_failure(home)
+        failure = page_failure(home)
         if failure is None and self.home_reading is not None and self.home_reading.challenge is not None:
             failure = ("anti_crawl", f"{self.home_reading.challenge}：不是网站本身的内容")  # never judge its links
         if failure is not None:
@@ -230,10 +191,10 @@ class _SiteCheck:
             item = queue.popleft()
             result = item.result() if isinstance(item, Future) else item
             final = normalize_url(result.final_url)
-            if final in parsed or host_of(final) not in site_hosts or _page_failure(result) is not None:
+            if final in parsed or host_of(final) not in site_hosts or page_failure(result) is not None:
                 continue
             parsed.add(final)
-            tree = result.tree
+            tree = tree_of(result)
             links = extract_links(tree, result.final_url, limit=max_links)
             if getattr(links, "capped", False):
                 capped.append(result.final_url)
@@ -255,18 +216,18 @@ class _SiteCheck:
             self.checker.submit(links)
             for link in links:
                 tally.add_link(link)
-            hits.extend(matcher.find(visible_text(tree), page=result.final_url))
+            hits.extend(matcher.find(visible_text_of(result), page=result.final_url))
             del tree, links
             if result is not home and result is not self.home_final:
-                _release(result)
+                release(result)
         # column pages the crawl did not reach are still read for typos
         for column in self.account.columns:
             result = self.page(column.url).result()
             final = normalize_url(result.final_url)
-            if final not in parsed and _page_failure(result) is None:
+            if final not in parsed and page_failure(result) is None:
                 parsed.add(final)
-                hits.extend(matcher.find(visible_text(result.tree), page=result.final_url))
-                self.safety.read_page(result, extract_links(result.tree, result.final_url, limit=max_links))  # issue 15
+                hits.extend(matcher.find(visible_text_of(result), page=result.final_url))
+                self.safety.read_page(result, extract_links(tree_of(result), result.final_url, limit=max_links))  # issue 15
         report = tally.report(self.checker.outcome)
         links_obs = Observation("links", target=url, data={
             "pages_crawled": len(parsed), "links_checked": report.links_checked, "urls_checked": report.urls_checked,
@@ -277,22 +238,13 @@ class _SiteCheck:
         return links_obs, typos_obs
 
 
-def _release(result) -> None:
-    """Drop a read page's parsed tree and decoded text (its body stays: read again, e.g. by the
-    interaction check, they are made again, the same)."""
-    result.__dict__.pop("_tree", None)
-    result.__dict__.pop("_decoded", None)
-
-
 def _site_profile(account: AccountSpec, home, ctx: CheckContext) -> Observation:  # issue 16
     from mediawatch.checkers import site_profile
 
-    return site_profile.observe(account, home, ctx, page_readable=_page_failure(home) is None)
+    return site_profile.observe(account, home, ctx, page_readable=page_failure(home) is None)
 
 
 def _title(html) -> str | None:
-    from mediawatch.checkers.links import parse_html
-
     title = parse_html(html).find(".//title")
     if title is None:
         return None

@@ -64,7 +64,7 @@ def bulletin_due(app: App) -> str | None:
 
 
 def run_probes(app: App, fetcher=None) -> dict:
-    from mediawatch.net import Fetcher
+    from mediawatch.transport.fetcher import Fetcher
     from mediawatch.probes import run_probes as probe_all
 
     return probe_all(app.store, app.config, clock.now(), fetcher or Fetcher(app.config))

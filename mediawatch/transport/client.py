@@ -1,5 +1,5 @@
 """The asyncio HTTP client of the crawl and the link check (aiohttp), with the fetch policy of
-``mediawatch.net`` kept in one place: the same ``FetchResult``, error kinds, retry and
+``transport/fetcher.py`` kept in one place: the same ``FetchResult``, error kinds, retry and
 Retry-After rule (``Fetcher.retry_wait``), redirect handling and size cap.
 
 - one ``aiohttp.ClientSession`` per run, on the run's event loop; a semaphore per host
@@ -12,10 +12,10 @@ Retry-After rule (``Fetcher.retry_wait``), redirect handling and size cap.
   connected to: the connector's resolver returns only the addresses ``check_host`` approved
   (resolved once, so a rebinding DNS answer is never connected to), IP literals are judged
   before connecting, and the socket's peer is judged again once connected;
-- redirects followed by hand (``http.max_redirects``, loops detected as in ``net.py``),
+- redirects followed by hand (``http.max_redirects``, loops detected as in ``fetcher.py``),
   cookies set during one fetch's redirects sent on the next hops and nothing kept across fetches;
 - ``http.allowed_private_networks``, ``http.ca_file`` and ``http.fetch_deadline_seconds`` (one
-  fetch with its redirects, retries and waits) as ``net.Fetcher`` reads them; the fetcher's
+  fetch with its redirects, retries and waits) as ``Fetcher`` reads them; the fetcher's
   ``cancel()`` (a stopping run) cuts the requests in flight here too and every later fetch
   returns ``cancelled`` at once.
 """
@@ -35,14 +35,7 @@ import aiohttp
 from aiohttp.abc import AbstractResolver
 
 from mediawatch import clock
-from mediawatch.net import (
-    CHUNK,
-    REDIRECT_STATUSES,
-    FetchResult,
-    _redirect_target,
-    _retry_after,
-    _short,
-)
+from mediawatch.transport.fetcher import CHUNK, REDIRECT_STATUSES, FetchResult, _redirect_target, _retry_after, _short
 from mediawatch.transport.guard import AddressNotAllowed, UnsafeURL, _allowed, check_host, is_public_address, normalize
 
 
@@ -113,10 +106,10 @@ def classify(exc: BaseException) -> str:
 
 
 class AsyncClient:
-    """One per run, used on the run's event loop only. ``fetch`` mirrors ``net.Fetcher.fetch``."""
+    """One per run, used on the run's event loop only. ``fetch`` mirrors ``Fetcher.fetch``."""
 
     def __init__(self, config, fetcher=None, *, allow_private: bool | None = None):
-        from mediawatch.net import Fetcher
+        from mediawatch.transport.fetcher import Fetcher
 
         http = config.http
         self.policy = fetcher if fetcher is not None else Fetcher(config, allow_private=allow_private)
@@ -315,7 +308,7 @@ def _fail(result: FetchResult, kind: str, message: str, started: float) -> Fetch
 
 
 def _host(url: str) -> str:
-    """The per-host key, as ``net.Fetcher`` and ``checkers.links.host_of`` use it (netloc, lower case)."""
+    """The per-host key, as ``Fetcher`` and ``pages.urls.host_of`` use it (netloc, lower case)."""
     rest = url.split("://", 1)[-1]
     for stop in "/?#":
         rest = rest.split(stop, 1)[0]

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mediawatch.checkers.base import CheckContext
-from mediawatch.net import FetchResult
+from mediawatch.transport.fetcher import FetchResult
 
 _EXTRAS_KEY = "mediawatch.checkers.sources.client"
 _CREATE = threading.Lock()

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from mediawatch.checkers.base import CheckContext
 from mediawatch.checkers.sources.client import PlatformClient
-from mediawatch.net import FetchResult
+from mediawatch.transport.fetcher import FetchResult
 
 
 @dataclass

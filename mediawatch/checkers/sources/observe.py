@@ -146,7 +146,8 @@ def profile_observation(result: SourceResult) -> Observation:
 
 
 def links_observation(result: SourceResult, posts: list[Post], ctx: CheckContext, cutoff: datetime) -> Observation:
-    from mediawatch.checkers.links import Link, LinkChecker
+    from mediawatch.pages.linkextract import Link
+    from mediawatch.checkers.links import LinkChecker
 
     links = [Link(url=link.url, page=post.url or result.target or "", text=link.text, tag=link.tag,
                   post_id=post.id, post_url=post.url)

@@ -16,7 +16,7 @@ import html as html_mod
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from mediawatch.checkers.links import parse_html
+from mediawatch.pages.html import parse_html
 from mediawatch.checkers.sources.base import PostLink
 
 SINAURL_HOSTS = ("weibo.cn", "m.weibo.cn", "www.weibo.cn")

@@ -23,9 +23,10 @@ from datetime import datetime
 from mediawatch.checkers.base import BLOCKED_ERRORS
 from mediawatch.checkers.sources.base import PostLink
 from mediawatch.checkers.sources.client import PlatformClient
-from mediawatch.checkers.links import parse_html
 from mediawatch.checkers.sources.post_html import read_element
 from mediawatch.checkers.sources.signals import STATUS_KINDS, article_gone, blocked_kind
+from mediawatch.pages.html import parse_html
+from mediawatch.pages.page import text_of
 from mediawatch.clock import SHANGHAI
 
 _CT = re.compile(r"""(?:\bvar\s+|\b(?:d|window)\.)ct\s*=\s*["']?(\d{9,11})["']?""")
@@ -58,7 +59,7 @@ def read_article(client: PlatformClient, url: str, user_agent: str | None = None
     if result.error_kind:
         article.error_kind, article.error = result.error_kind, result.error
         return article
-    page = result.text
+    page = text_of(result)
     if (result.status or 0) >= 400:
         found = blocked_kind(page)
         article.error_kind = STATUS_KINDS.get(result.status or 0) or (found[0] if found else "http")

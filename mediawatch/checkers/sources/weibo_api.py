@@ -30,7 +30,7 @@ from mediawatch.checkers.sources.signals import (STATUS_KINDS, blocked_kind, dec
 from mediawatch.checkers.sources.weibo_shape import answer_problem, unreadable_post_cards
 from mediawatch.checkers.sources.weibo_time import parse_weibo_time
 from mediawatch.checkers.sources.weibo_visitor import Cookie, VisitorCookie
-from mediawatch.net import FetchResult
+from mediawatch.transport.fetcher import FetchResult
 
 NO_CONTENT = "这里还没有内容"
 FREQ_ERRNOS = {"100005"}

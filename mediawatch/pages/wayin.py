@@ -31,6 +31,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from mediawatch.pages.urls import resolve
+
 CHALLENGE_MARKERS = (
     ("wzwschallenge", "WZWS（网宿）防护验证页"), ("wzws_cid", "WZWS（网宿）防护验证页"),
     ("请开启javascript并刷新该页", "WZWS（网宿）防护验证页"),
@@ -197,8 +199,6 @@ def script_redirects(root, page_url: str) -> list[str]:
 def find_way_in(root, page_url: str, *, home: bool = True) -> WayIn | None:
     """How this page (which shows no dated entry) leads to the real home page, or None. A column
     page (``home=False``) is followed only through redirects and frames, never through its links."""
-    from mediawatch.checkers.links import resolve
-
     def urls(values) -> list[str]:
         out = []
         for value in values:
@@ -275,8 +275,6 @@ def _submitted_form(root, scripts: list[str], page_url: str) -> WayIn | None:
     """A form the page submits by script as it loads: GET is followed, POST is not (we do not submit forms)."""
     from urllib.parse import urlencode
 
-    from mediawatch.checkers.links import resolve
-
     forms = list(root.iter("form"))
     if not forms or not any(_SUBMIT.search(code) for code in scripts):
         return None
@@ -322,8 +320,6 @@ def written_html(root) -> str:
 def script_sources(root, page_url: str) -> list[str]:
     """Same-site JS/JSON URLs a list may be loaded from (script src and URLs named in scripts),
     common libraries left out."""
-    from mediawatch.checkers.links import resolve
-
     found: list[str] = []
     candidates = [s.get("src") for s in root.iter("script") if s.get("src")]
     for script in root.iter("script"):

@@ -1,4 +1,4 @@
-"""The one HTTP client every checker uses: polite, bounded, and honest about what failed.
+"""The synchronous HTTP client (requests) of the platform clients and probes: polite, bounded, honest.
 
 - per-host concurrency limit and delay between requests to one host (``set_host_delay`` for platforms);
 - retries with exponential backoff on timeouts, resets, DNS hiccups and 5xx; 429 and 503 honour
@@ -33,8 +33,7 @@ import threading
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from functools import lru_cache, wraps
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 import requests
@@ -45,6 +44,7 @@ from mediawatch import clock
 from mediawatch.config import Config
 from mediawatch.transport import guard, pinned
 from mediawatch.transport.guard import AddressNotAllowed, UnsafeURL, is_public_address  # noqa: F401 - re-exported
+from mediawatch.transport.urlcache import url_cache
 
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 RETRIED_ERRORS = ("timeout", "reset", "network", "dns")
@@ -68,6 +68,9 @@ class FetchResult:
     method: str = "GET"
     body_read: bool = True  # False when the body was not wanted (HEAD, max_bytes=0, body_types)
     retry_after: float | None = None  # seconds the server last asked us to wait, if it did
+    # what readers derive from the body (decoded text, parsed tree), cached by mediawatch/pages/page.py;
+    # transport never fills it (it knows bytes and headers, not pages)
+    views: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -81,30 +84,6 @@ class FetchResult:
     @property
     def content_type(self) -> str:
         return (self.headers.get("content-type") or "").split(";")[0].strip().lower()
-
-    @property
-    def decoded(self):
-        """The body decoded (header, meta, detection), with how clean the decode was."""
-        cached = self.__dict__.get("_decoded")
-        if cached is None:
-            from mediawatch.encoding import decode_page
-
-            cached = self.__dict__["_decoded"] = decode_page(self.content, self.headers.get("content-type"))
-        return cached
-
-    @property
-    def text(self) -> str:
-        return self.decoded.text
-
-    @property
-    def tree(self):
-        """The decoded body parsed as HTML (lxml), parsed once: dates, links, title and typos all read it."""
-        cached = self.__dict__.get("_tree")
-        if cached is None:
-            from mediawatch.checkers.links import parse_html
-
-            cached = self.__dict__["_tree"] = parse_html(self.text)
-        return cached
 
     def json(self) -> Any:
         import json
@@ -375,31 +354,6 @@ def _prepare(method: str, url: str, headers: dict[str, str], data: Any, jar) -> 
     return prepared
 
 
-URL_CACHE = 8192  # entries per cached URL function
-URL_CACHE_MAX_CHARS = 2048  # longer arguments are computed, never kept: an entry stays small
-
-
-def url_cache(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Cache a pure function of URL strings (the same links recur on every page, every day), keeping
-    at most ``URL_CACHE`` results and none for arguments longer than ``URL_CACHE_MAX_CHARS``: memory
-    stays bounded whatever a page links to."""
-    cached = lru_cache(maxsize=URL_CACHE)(fn)
-
-    @wraps(fn)
-    def call(*args: Any) -> Any:
-        # a crawl calls these several times per link: a plain loop, no generator
-        size = 0
-        for arg in args:
-            if arg.__class__ is str:
-                size += len(arg)
-        if size > URL_CACHE_MAX_CHARS:
-            return fn(*args)
-        return cached(*args)
-
-    call.cache_info = cached.cache_info  # type: ignore[attr-defined]
-    return call
-
-
 @url_cache
 def _prepared_url(url: str) -> str:
     """The URL as requests sends it (raises requests' InvalidURL / MissingSchema as it would)."""
@@ -482,6 +436,3 @@ def is_public_host(host: str) -> bool:
         return True  # let the request itself report the DNS failure or the invalid URL
     return True
 
-
-# kept for callers of the earlier name
-_is_public_host = is_public_host

@@ -15,7 +15,7 @@ A year-less date takes its year with care (``resolve_year``): from the entry's U
 carries one (``/202007/t20200729_1.html``, ``/2020/07-29/``), else from its neighbours in the same
 list (not later than their newest year), else the latest such day not after today.
 
-How entries are found on a page is in checkers/entries.py (``summarize``, ``read_entries``).
+How entries are found on a page is in pages/entries.py (``summarize``, ``read_entries``).
 """
 
 from __future__ import annotations
@@ -190,10 +190,3 @@ def parse_meta_date(value: str | None, now: datetime | date) -> date | None:
     """A date in a ``<meta>`` value (``PubDate``: ``2025-07-14 01:59``), if it is one and not after now."""
     found = dates_in(value or "", now)
     return found[0] if found else None
-
-
-def summarize(html, now: datetime | date, page_url: str | None = None):
-    """Items, dated items and the newest date of a list page (see checkers/entries.py)."""
-    from mediawatch.checkers.entries import summarize as _summarize
-
-    return _summarize(html, now, page_url)

@@ -7,7 +7,7 @@
   wrapper (``LAYOUT_NAMES``: section, wrap, main, content …), is a layout wrapper, not chrome,
   whatever its other names (``<div class="top">`` around the whole page, a header left unclosed,
   the ``<div class="section page page2">`` screens of a full-screen portal);
-- an entry's date is a date standing on its own (checkers/dates.py) in the largest element around
+- an entry's date is a date standing on its own (pages/dates.py) in the largest element around
   its link that holds no other link, else in its **row**: the nearest ``li``/``tr``/``dd``/``dl``, or
   a ``div``/``p``/``span``/``td`` whose other links are secondary (附件, 下载, 原文, PDF, an attachment
   URL) or go where the entry's link goes (a picture, title and teaser of one item). A row is one
@@ -30,7 +30,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from mediawatch.checkers.dates import YearLess, resolve_year, split_dates, standalone_dates, url_year_month
+from mediawatch.pages.dates import YearLess, resolve_year, split_dates, standalone_dates, url_year_month
+from mediawatch.pages.html import parse_html
+from mediawatch.pages.urls import is_attachment, resolve
 
 MIN_TITLE = 5  # characters of link text that make a link look like an entry title, not a menu
 ITEM_TEXT_LIMIT = 400  # an "item" larger than this is a section, not one entry
@@ -230,8 +232,6 @@ def _item_element(anchor, counts: dict, memo: _Memo):
 
 
 def _secondary(anchor) -> bool:
-    from mediawatch.checkers.links import is_attachment
-
     text = re.sub(r"\s+", "", anchor.text_content())
     href = anchor.get("href") or ""
     return len(text) <= SECONDARY_TEXT or any(w in text for w in SECONDARY_WORDS) or is_attachment(href.strip())
@@ -329,8 +329,6 @@ def page_meta(root) -> dict[str, str]:
 
 def read_entries(html, now: datetime | date, page_url: str | None = None) -> PageReading:
     """The entries of a list page with their dates, what was set aside, and the page's metadata."""
-    from mediawatch.checkers.links import parse_html, resolve
-
     root = parse_html(html)
     reading = PageReading(meta=page_meta(root))
     counts = _link_counts(root)

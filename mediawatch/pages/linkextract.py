@@ -14,10 +14,41 @@ when read (for the links that turn out broken).
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from lxml import etree
 
-from mediawatch.checkers.links import TEXT_LIMIT, Link, parse_html, resolve
+from mediawatch.pages.html import parse_html
+from mediawatch.pages.urls import resolve
+
+TEXT_LIMIT = 80  # characters of a link's text kept
+
+class Link:
+    """One occurrence of a link. ``text`` (the anchor text, alt, title) is computed when first read:
+    only the links that turn out broken are ever shown, so most links never pay for it."""
+
+    __slots__ = ("url", "page", "tag", "post_id", "post_url", "_text", "_source")
+
+    def __init__(self, url: str, page: str, text: str | None = "", tag: str = "a", post_id: str | None = None,
+                 post_url: str | None = None, source: Callable[[], str] | None = None):
+        self.url, self.page, self.tag, self.post_id, self.post_url = url, page, tag, post_id, post_url
+        self._text = None if source is not None else (text or "")
+        self._source = source
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self._source() if self._source is not None else ""
+            self._source = None
+        return self._text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Link) and (self.url, self.page, self.text, self.tag, self.post_id, self.post_url) == (
+            other.url, other.page, other.text, other.tag, other.post_id, other.post_url)
+
+    def __repr__(self) -> str:
+        return f"Link(url={self.url!r}, page={self.page!r}, tag={self.tag!r})"
+
 
 _WS = re.compile(r"\s+")
 _REFRESH_URL = re.compile(r"""^\s*\d*(?:\.\d*)?\s*[;,]?\s*(?:url\s*=\s*)?(['"]?)(.*?)\1\s*$""", re.I | re.S)

@@ -4,7 +4,7 @@ website checker and ``mediawatch explain`` share.
 ``PageReader(fetch_page, fetch_any, config, now)``; ``read(result, home=True)`` gives a ``Reading``:
 
 1. a page that does not load or decode is a failure (``failure``: error kind, message);
-2. an anti-bot challenge answering 200 (WZWS, 安全狗 …, checkers/wayin.py) is ``challenge``: the
+2. an anti-bot challenge answering 200 (WZWS, 安全狗 …, pages/wayin.py) is ``challenge``: the
    check failed, never a verdict on the site;
 3. a page with no dated entry that is only a way in (redirect, frames, 引导页) is followed, at most
    ``crawl.way_in_max_hops`` steps inside the site's registered domain (``followed``); when it
@@ -25,9 +25,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable
 
-from mediawatch.checkers.entries import Entry, ListSummary, PageReading, read_entries
-from mediawatch.checkers.dates import standalone_dates
-from mediawatch.checkers.wayin import (
+from mediawatch.pages.dates import standalone_dates
+from mediawatch.pages.entries import Entry, ListSummary, PageReading, read_entries
+from mediawatch.pages.html import parse_html
+from mediawatch.pages.page import page_failure, text_of, tree_of
+from mediawatch.pages.urls import is_attachment, resolve
+from mediawatch.pages.wayin import (
     MAX_TARGETS,
     builds_by_script,
     challenge,
@@ -66,12 +69,6 @@ class Reading:
         return data
 
 
-def page_failure(result) -> tuple[str, str] | None:
-    from mediawatch.checkers.website import _page_failure
-
-    return _page_failure(result)
-
-
 class PageReader:
     def __init__(self, fetch_page: Callable, fetch_any: Callable, config, now: datetime | date):
         self.fetch_page = fetch_page  # url -> FetchResult of an HTML page (shared with the crawl)
@@ -96,16 +93,16 @@ class PageReader:
                     return reading
                 reading.failure = failure
                 return reading
-            name = challenge(current.text, current.tree)
+            name = challenge(text_of(current), tree_of(current))
             if name is not None:
                 reading.challenge = name
                 return reading
             reading.result = current
-            reading.page = read_entries(current.tree, self.now, current.final_url)
+            reading.page = read_entries(tree_of(current), self.now, current.final_url)
             reading.summary = reading.page.summary
             if reading.summary.dated_items:
                 return reading
-            way = find_way_in(current.tree, current.final_url, home=home)
+            way = find_way_in(tree_of(current), current.final_url, home=home)
             if way is None:
                 break
             if hop == self.max_hops:
@@ -146,7 +143,7 @@ class PageReader:
             if failure is not None:
                 tried.append(f"{target}：{failure[1]}")
                 continue
-            if read_entries(fetched.tree, self.now, fetched.final_url).summary.dated_items:
+            if read_entries(tree_of(fetched), self.now, fetched.final_url).summary.dated_items:
                 return fetched, tried
             fallback = fallback or fetched
         return fallback, tried
@@ -154,20 +151,20 @@ class PageReader:
     def _script_list(self, reading: Reading) -> None:
         """A list written by script: from the markup the page's scripts write, else from a JS/JSON source."""
         result = reading.result
-        html = written_html(result.tree)
+        html = written_html(tree_of(result))
         if html:
             found = read_entries(f"<html><body>{html}</body></html>", self.now, result.final_url)
             if found.summary.dated_items:
                 self._take(reading, found.entries, "script", "页面脚本写出的列表")
                 return
-        for script in result.tree.iter("script"):  # entries as data in the page's own scripts
+        for script in tree_of(result).iter("script"):  # entries as data in the page's own scripts
             entries = _entries_in_script(script.text or "", self.now, result.final_url)
             if entries:
                 self._take(reading, entries, "script", "页面脚本中的列表数据")
                 return
-        if not builds_by_script(result.tree):
+        if not builds_by_script(tree_of(result)):
             return
-        for url in script_sources(result.tree, result.final_url)[: self.max_sources]:
+        for url in script_sources(tree_of(result), result.final_url)[: self.max_sources]:
             fetched = self.fetch_any(url)
             if not fetched.ok or not fetched.content:
                 continue
@@ -188,9 +185,7 @@ class PageReader:
         """19号: a home page with no dated entry is judged by the columns it links to."""
         result = reading.result
         seen: list[str] = []
-        from mediawatch.checkers.links import is_attachment, resolve
-
-        for anchor in result.tree.iter("a"):
+        for anchor in tree_of(result).iter("a"):
             text = re.sub(r"\s+", "", anchor.text_content())
             url = resolve(anchor.get("href"), result.final_url)
             if not url or url in seen or url.rstrip("/") == result.final_url.rstrip("/") or is_attachment(url):
@@ -206,7 +201,7 @@ class PageReader:
             if page_failure(fetched) is not None:
                 reading.columns_read.append({"url": url, "newest_date": None, "error": page_failure(fetched)[1]})
                 continue
-            summary = read_entries(fetched.tree, self.now, fetched.final_url).summary
+            summary = read_entries(tree_of(fetched), self.now, fetched.final_url).summary
             reading.columns_read.append({"url": url, **summary.as_data()})
             if summary.newest_date and (newest is None or summary.newest_date > newest):
                 newest = summary.newest_date
@@ -235,7 +230,7 @@ def _entries_in_script(code: str, now, url: str) -> list[Entry]:
 
 def _entries_in_source(fetched, now) -> list[Entry]:
     """Entries of a JS or JSON list source: markup it writes, or dates standing alone in its values."""
-    text = fetched.text
+    text = text_of(fetched)
     try:
         data = json.loads(fetched.content.decode("utf-8-sig"))
     except (ValueError, UnicodeDecodeError):
@@ -252,8 +247,6 @@ def _entries_in_source(fetched, now) -> list[Entry]:
             elif isinstance(item, str):
                 values.append(item)
     else:
-        from mediawatch.checkers.links import parse_html
-
         html = written_html(parse_html(f"<html><body><script>{text}</script></body></html>"))
         if html:
             found = read_entries(f"<html><body>{html}</body></html>", now, fetched.final_url)
