@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from mediawatch import clock
+from mediawatch.transport.urlcache import url_cache
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ class _Budget:
         return True
 
 
+@url_cache  # asked for every anchor of every crawled page
 def extension(url: str) -> str:
     name = unquote(urlsplit(url).path).rsplit("/", 1)[-1].lower()
     return name.rsplit(".", 1)[-1] if "." in name else ""
