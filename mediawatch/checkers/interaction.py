@@ -12,10 +12,15 @@ How a list is read (heuristics first, the column's own selectors when it has the
 
 - a ``<table>`` whose header names its columns (留言时间/提问时间/来信时间…, 回复时间/答复时间/办结时间…,
   状态/办理情况…): each row's cells are read by header;
+- otherwise a header row of labels over rows of cells without a ``<table>`` (Lonsun boards), see
+  ``interaction_layouts.header_rows``;
 - otherwise each entry (the largest element around a link that holds no other link: the ``<li>``,
   the row, the ``div``) is read in document order: a date right after a 回复/答复/办结 label is the
-  answer's, one after a 留言/提问/来信 label the question's; unlabelled, the first date is the
-  question's and the second the answer's; 已回复/已办结… and 未回复/办理中… give the status;
+  answer's, one after a 留言/提问/来信 label the question's (a label naming a day, 回复时间, wins over a
+  bare 回复); unlabelled, the first date is the question's and the second the answer's;
+  已回复/已办结… and 未回复/办理中… give the status;
+- otherwise messages shown whole without a link (``interaction_layouts.unlinked_entries``);
+- an automatic pre-answer (智能预答复, 预答复时间, 自动回复) is never the answer, on lists and message pages;
 - selectors (``columns.csv``: ``item_selector``, ``asked_selector``, ``answered_selector``,
   ``status_selector``; CSS, or XPath when they start with ``/``, ``.`` or ``(``) replace the guesses:
   items by ``item_selector``, the others relative to each item.
