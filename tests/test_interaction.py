@@ -167,3 +167,9 @@ def test_an_automatic_pre_answer_is_not_the_answer():
     assert read_detail(parse_html(waiting), TODAY) == (date(2026, 8, 1), None, None)
     listed = """<ul><li><a href="/m/9">咨询医保</a><span>留言时间：2026-08-01</span><span>自动回复时间：2026-08-01</span></li></ul>"""
     assert rows(read_list(parse_html(listed), BASE, TODAY)) == [("咨询医保", "2026-08-01", None, None)]
+
+
+def test_a_pre_answer_day_before_the_question_label_is_neither_day():
+    html = """<ul><li><a href="/m/8">咨询公积金</a><span>预答复时间：2026-08-03</span><span>留言时间：2026-08-02</span>
+    <span>已回复</span></li></ul>"""
+    assert rows(read_list(parse_html(html), BASE, TODAY)) == [("咨询公积金", "2026-08-02", None, "answered")]

@@ -207,11 +207,13 @@ def read_pieces(texts: list[str], now, *, short_status: bool = False) -> tuple[d
         normal = normalize_text(text)
         found = dates_in(normal, now, alone=True)
         if found:
-            prefix = _without_status(label + re.split(r"\d", normal, maxsplit=1)[0])
+            raw = label + re.split(r"\d", normal, maxsplit=1)[0]
+            prefix = _without_status(raw)
             kind = "answered" if _ANSWER_WORDS.search(prefix) else "asked" if _ASK_WORDS.search(prefix) else None
-            if kind is None:
+            automatic = any(word in raw for word in AUTOMATIC_ANSWERS)  # 预答复时间: neither day counts
+            if kind is None and not automatic:
                 unlabelled.extend(found)
-            else:
+            elif not automatic:
                 days.setdefault((kind, bool(_DAY_LABEL.search(prefix))), []).append(found[0])
             label = ""
         else:
