@@ -96,3 +96,80 @@ def test_common_layouts_status_before_date_and_a_td_header_row():
     <tr><td>2026-0012</td><td><a href="/xj/3.html">路面积水</a></td><td>王**</td><td>2026-09-01</td><td>区住建局</td><td>已办结</td></tr>
     </table>"""
     assert rows(read_list(parse_html(table), BASE, TODAY)) == [("路面积水", "2026-09-01", None, "answered")]
+
+
+# --- layouts met on real pages (tests/data/real/manifest-interaction.toml); simulated cases beside them ---
+
+
+def test_a_header_row_of_labels_over_rows_of_cells_without_a_table():
+    """Lonsun (龙讯) boards: <ul> of labels, then one <ul> per message; cells matched by class, not order."""
+    html = """<div class="guestbook-table" id="message_list">
+    <ul class="guestbook_title"><li class="t0">留言时间</li><li class="t5">办理状态</li><li class="t2">信件编号</li>
+    <li class="t3">信件标题</li><li class="t4">受理单位</li></ul>
+    <ul class="odd"><li class="t0">2026-10-02</li><li class="t5"><span style="color: #df0010">未回复</span></li>
+    <li class="t2">20261002001</li><li class="t3"><a href="/content/article/2"><font>路灯不亮</font></a></li><li class="t4">区城管局</li></ul>
+    <ul class="even"><li class="t5"><span>已回复</span></li><li class="t0">2026-06-01</li><li class="t2">20260601003</li>
+    <li class="t3"><a href="/content/article/1"><font>河道垃圾</font></a></li><li class="t4">区水利局</li></ul>
+    </div>
+    <script id="list_template" type="text/html"><ul class="odd"><li class="t0"><?=el.createDate?></li></ul></script>"""
+    assert rows(read_list(parse_html(html), BASE, TODAY)) == [
+        ("路灯不亮", "2026-10-02", None, "pending"), ("河道垃圾", "2026-06-01", None, "answered")]
+
+
+def test_a_header_row_and_its_rows_in_two_lists_side_by_side():
+    html = """<ul class="head"><li><p class="p4">留言时间</p><p class="p3">办理状态</p><p class="p1">信件标题</p></li></ul>
+    <ul class="list"><li class="odd"><p class="p4">2026-09-01</p><p class="p3">已回复</p>
+    <p class="p1"><a href="/a/1">萧县雨露计划补助</a></p></li></ul>"""
+    assert rows(read_list(parse_html(html), BASE, TODAY)) == [("萧县雨露计划补助", "2026-09-01", None, "answered")]
+
+
+def test_a_news_header_row_is_not_a_message_list():
+    from mediawatch.checkers.interaction_layouts import header_rows
+    html = """<ul class="head"><li>标题</li><li>发布日期</li></ul>
+    <ul class="row"><li><a href="/n/1">区政府召开常务会议</a></li><li>2026-10-01</li></ul>"""
+    assert header_rows(parse_html(html), BASE, TODAY) == []
+
+
+def test_messages_shown_whole_without_a_link():
+    """咨询投诉 pages that show each message and its answer on the list, with no page of their own."""
+    html = """<div class="zxts"><ul>
+    <li><div class="lynr"><div class="xx"><span class="tou">留言内容</span> 请问城区老旧小区改造何时开始？</div>
+        <div class="time">留言时间： 2026-02-15</div></div>
+        <div class="hfnr"><div class="xx"><span class="tou">回复内容</span> 经了解，2026年3月1日已启动摸底，预计年内开工。</div>
+        <div class="time">回复时间： 2026-02-20</div></div></li>
+    <li><div class="lynr"><div class="xx"><span class="tou">留言内容</span> 我的低保申请一直处理中，已经半年了，怎么回事？</div>
+        <div class="time">留言时间： 2026-03-01</div></div></li>
+    <li><div class="lynr"><div class="xx"><span class="tou">留言内容</span> 小区门口路灯坏了很久</div>
+        <div class="time">留言时间： 2026-04-02</div><span class="zt">未回复</span></div></li>
+    </ul></div>"""
+    got = read_list(parse_html(html), BASE, TODAY)
+    assert [(m["asked"], m["answered"], m["status"]) for m in got] == [
+        ("2026-04-02", None, "pending"),   # the badge says so
+        ("2026-03-01", None, None),        # "处理中" is in the writer's own sentence: not a status, never "unanswered"
+        ("2026-02-15", "2026-02-20", "answered")]  # 回复时间 wins over the day inside the answer's text
+    assert got[2]["title"].startswith("请问城区老旧小区改造") and got[2]["url"].startswith(BASE + "#m")
+    assert len({m["url"] for m in got}) == 3
+    again = read_list(parse_html(html), BASE, TODAY)
+    assert [m["url"] for m in again] == [m["url"] for m in got]  # stable between runs (the cache's key)
+
+
+def test_an_automatic_pre_answer_is_not_the_answer():
+    """Lonsun message pages: 智能预答复 links to similar answers the minute a letter arrives."""
+    page = """<table class="liuyancon"><tr><th>来信时间：</th><td>2026-07-26 23:08</td></tr>
+    <tr><th>智能预答复情况：</th><td><div class="message_nr_top">系统自动为您推送类似知识库的链接</div>
+    <span class="lxsj">预答复时间：2026-07-26 23:08</span></td></tr>
+    <tr><th>答复情况：</th><td><div>答复单位：区水利局 答复时间：
+                 2026-07-28 14:55 </div><div class="dfyj"><p>答复意见：</p><p>您好……</p></div></td></tr></table>"""
+    assert read_detail(parse_html(page), TODAY) == (date(2026, 7, 26), date(2026, 7, 28), "answered")
+    waiting = """<table><tr><th>来信时间：</th><td>2026-08-01 09:00</td></tr>
+    <tr><th>智能预答复情况：</th><td><span>预答复内容：</span><a href="/k/1">类似问题</a>
+    <span>预答复时间：2026-08-01 09:00</span></td></tr></table>"""
+    assert read_detail(parse_html(waiting), TODAY) == (date(2026, 8, 1), None, None)
+    listed = """<ul><li><a href="/m/9">咨询医保</a><span>留言时间：2026-08-01</span><span>自动回复时间：2026-08-01</span></li></ul>"""
+    assert rows(read_list(parse_html(listed), BASE, TODAY)) == [("咨询医保", "2026-08-01", None, None)]
+
+
+def test_a_pre_answer_day_before_the_question_label_is_neither_day():
+    html = """<ul><li><a href="/m/8">咨询公积金</a><span>预答复时间：2026-08-03</span><span>留言时间：2026-08-02</span>
+    <span>已回复</span></li></ul>"""
+    assert rows(read_list(parse_html(html), BASE, TODAY)) == [("咨询公积金", "2026-08-02", None, "answered")]

@@ -27,7 +27,7 @@ import pytest
 
 from mediawatch import clock
 from mediawatch import config as config_mod
-from mediawatch.checkers.base import AccountSpec, CheckContext
+from mediawatch.checkers.base import AccountSpec, CheckContext, ColumnSpec
 from mediawatch.checkers.sources.client import PlatformClient
 from mediawatch.checkers.sources.wechat_article import read_article
 from mediawatch.checkers.website import WebsiteChecker
@@ -98,6 +98,10 @@ def test_manifest_is_whole():
         assert a.path.is_file(), a.file
         assert a.source and a.captured and a.truth, a.file
         date.fromisoformat(a.captured), date.fromisoformat(a.as_of)
+    for a in ARTIFACTS:  # pages served beside an artifact (an interaction list's message pages)
+        for page in a.extra.get("pages", []):
+            assert page["path"].startswith("/") and page["source"] and (REAL / page["file"]).is_file(), page
+            files.append(page["file"])
     on_disk = {p.relative_to(REAL).as_posix() for p in REAL.rglob("*") if p.is_file() and p.parent != REAL}
     assert on_disk == set(files), sorted(on_disk ^ set(files))
 
@@ -112,6 +116,11 @@ def _path_for(a: Artifact) -> str:
         path = parts.path or "/"
         return f"/{zlib.crc32(a.file.encode()):08x}{path}"  # one folder per artifact, so two sites' "/" differ
     return f"/real/{a.file}"
+
+
+def _page_path(a: Artifact, path: str) -> str:
+    """Where a page saved beside ``a`` is served: at its own path on the same served site."""
+    return f"/{zlib.crc32(a.file.encode()):08x}{path}"
 
 
 def _weibo_base(a: Artifact) -> str:
@@ -150,6 +159,9 @@ def corpus_server():
                 server.route(f"{_weibo_base(a)}/api/container/getIndex", _container(a, profiles.get(a.uid)))
             else:
                 server.route(_path_for(a), _reply(a))
+            for page in a.extra.get("pages", []):
+                server.route(_page_path(a, page["path"]),
+                             Reply(body=(REAL / page["file"]).read_bytes(), content_type="text/html"))
         yield server
 
 
@@ -200,6 +212,31 @@ def judge_website(server: LocalServer, a: Artifact) -> tuple[bool, str]:
     return good, seen
 
 
+def judge_interaction(server: LocalServer, a: Artifact) -> tuple[bool, str]:
+    """The interaction check of a website with the artifact as its one interaction column (and as its
+    home page): every message the truth lists read with its question's day, its status, and its
+    answer's day where the truth gives one (else none may be invented), and no other message."""
+    url = server.url(_path_for(a))
+    column = ColumnSpec(column="real", url=url, category="interaction")
+    spec = AccountSpec(pk=1, account_id="real", platform="website", name="real", owner_unit="real", url=url,
+                       columns=(column,))
+    seen_obs = next(o for o in WebsiteChecker().check(spec, _context(server, a)) if o.kind == "interaction")
+    got = seen_obs.data.get("messages") or []
+    seen = (f"ok={seen_obs.ok} {seen_obs.error_kind or ''} read={len(got)} "
+            + "; ".join(f"{m['title'][:12]} {m['asked']}→{m['answered']} {m['status']}" for m in got[:25]))
+    want = a.truth["messages"]
+    if not seen_obs.ok or len(got) != len(want):
+        return False, seen
+    for truth in want:
+        same = [m for m in got if (m["title"] == truth["title"] if "title" in truth else m["asked"] == truth["asked"])]
+        if len(same) != 1:
+            return False, seen + f" | not read once: {truth}"
+        m = same[0]
+        if m["asked"] != truth["asked"] or m["status"] != truth["status"] or m["answered"] != truth.get("answered"):
+            return False, seen + f" | wrong: {truth} read as {m}"
+    return True, seen
+
+
 def _new_media(server: LocalServer, a: Artifact, platform: str, **spec: Any) -> dict[str, Any]:
     checker = WeiboChecker() if platform == "weibo" else WechatChecker()
     account = AccountSpec(pk=1, account_id="real", platform=platform, name="real", owner_unit="real", **spec)
@@ -233,6 +270,8 @@ def _judge_posts_and_profile(obs: dict[str, Any], t: dict[str, Any], newest_key:
 
 
 def judge(server: LocalServer, a: Artifact) -> tuple[bool, str]:
+    if a.kind == "interaction" and "messages" in a.truth:
+        return judge_interaction(server, a)
     if a.kind in WEBSITE_KINDS:
         return judge_website(server, a)
     url = server.url(_path_for(a))

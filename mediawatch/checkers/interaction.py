@@ -12,10 +12,15 @@ How a list is read (heuristics first, the column's own selectors when it has the
 
 - a ``<table>`` whose header names its columns (留言时间/提问时间/来信时间…, 回复时间/答复时间/办结时间…,
   状态/办理情况…): each row's cells are read by header;
+- otherwise a header row of labels over rows of cells without a ``<table>`` (Lonsun boards), see
+  ``interaction_layouts.header_rows``;
 - otherwise each entry (the largest element around a link that holds no other link: the ``<li>``,
   the row, the ``div``) is read in document order: a date right after a 回复/答复/办结 label is the
-  answer's, one after a 留言/提问/来信 label the question's; unlabelled, the first date is the
-  question's and the second the answer's; 已回复/已办结… and 未回复/办理中… give the status;
+  answer's, one after a 留言/提问/来信 label the question's (a label naming a day, 回复时间, wins over a
+  bare 回复); unlabelled, the first date is the question's and the second the answer's;
+  已回复/已办结… and 未回复/办理中… give the status;
+- otherwise messages shown whole without a link (``interaction_layouts.unlinked_entries``);
+- an automatic pre-answer (智能预答复, 预答复时间, 自动回复) is never the answer, on lists and message pages;
 - selectors (``columns.csv``: ``item_selector``, ``asked_selector``, ``answered_selector``,
   ``status_selector``; CSS, or XPath when they start with ``/``, ``.`` or ``(``) replace the guesses:
   items by ``item_selector``, the others relative to each item.
@@ -49,8 +54,12 @@ PENDING_WORDS = ("未回复", "待回复", "未答复", "待答复", "未办结"
                  "转办中", "未处理", "待办理", "未反馈")
 ANSWERED_WORDS = ("已回复", "已答复", "已办结", "已处理", "已反馈", "已解答", "已回应", "办结", "已完成")
 _DETAIL_ASKED = re.compile(r"(?:留言|提问|来信|咨询|投诉|写信|提交|发表)(?:时间|日期)\s*[:：]?\s*(.{0,24})")
-_DETAIL_ANSWERED = re.compile(r"(?:回复|答复|办结|处理|反馈|回应)(?:时间|日期)\s*[:：]?\s*(.{0,24})")
-_REPLY_BLOCK = re.compile(r"(?:回复|答复)(?:内容|意见|情况)\s*[:：]\s*\S")
+# an automatic pre-answer (智能预答复, 自动回复: a platform's links to similar answers, given the minute a
+# message arrives) is not the owner's answer: its day never counts as the answer's (seen on real pages)
+_NOT_THE_ANSWER = r"(?<!预)(?<!自动)(?<!智能)"
+_DETAIL_ANSWERED = re.compile(_NOT_THE_ANSWER + r"(?:回复|答复|办结|处理|反馈|回应)(?:时间|日期)\s*[:：]?\s*(.{0,24})")
+_REPLY_BLOCK = re.compile(_NOT_THE_ANSWER + r"(?:回复|答复)(?:内容|意见|情况)\s*[:：]\s*\S")
+AUTOMATIC_ANSWERS = ("预答复", "预回复", "自动回复", "自动答复", "智能回复", "智能答复")
 LINK_TAGS = ("a",)
 ENTRY_LIMIT = 600  # an "entry" with more text than this is a section, not one message
 
@@ -97,21 +106,27 @@ def _message(anchor, page_url: str) -> dict | None:
     return {"title": title[:120], "url": url, "asked": None, "answered": None, "status": None, "source": "list"}
 
 
+def columns_of(texts: list[str]) -> dict[str, int] | None:
+    """Which header cell names the question's day, the answer's day and the status (by index), when
+    one names the question's day."""
+    found: dict[str, int] = {}
+    for index, text in enumerate(texts):
+        if "answered" not in found and any(label in text for label in ANSWERED_LABELS):
+            found["answered"] = index
+        elif "status" not in found and any(label in text for label in STATUS_LABELS):
+            found["status"] = index
+        elif "asked" not in found and any(label in text for label in ASKED_LABELS):
+            found["asked"] = index
+    return found if "asked" in found else None
+
+
 def _header_map(table) -> dict[str, int] | None:
     for row in table.iter("tr"):
         cells = [c for c in row if isinstance(c.tag, str) and c.tag.lower() in ("th", "td")]
         texts = [" ".join(c.text_content().split()) for c in cells]
         if any(c.find(".//a") is not None for c in cells):
             return None
-        found: dict[str, int] = {}
-        for index, text in enumerate(texts):
-            if "answered" not in found and any(label in text for label in ANSWERED_LABELS):
-                found["answered"] = index
-            elif "status" not in found and any(label in text for label in STATUS_LABELS):
-                found["status"] = index
-            elif "asked" not in found and any(label in text for label in ASKED_LABELS):
-                found["asked"] = index
-        return found if "asked" in found else None
+        return columns_of(texts)
     return None
 
 
@@ -169,42 +184,58 @@ def _leaf_texts(element, skip) -> list[str]:
 
 _ANSWER_WORDS = re.compile(r"回复|答复|办结|处理|反馈|回应")
 _ASK_WORDS = re.compile(r"留言|提问|来信|咨询|投诉|写信|提交|发表|时间|日期")
+_DAY_LABEL = re.compile(r"时间|日期")  # "回复时间" names a day; a bare "回复" before a date is a weaker hint
 
 
 def _without_status(text: str) -> str:
-    """A label with the status words taken out (未回复 before a date is a status, not the answer's label)."""
-    for word in PENDING_WORDS + ANSWERED_WORDS:
+    """A label with the status words and the automatic pre-answers taken out (未回复 before a date is a
+    status, not the answer's label; 预答复时间 is not the answer's day)."""
+    for word in PENDING_WORDS + ANSWERED_WORDS + AUTOMATIC_ANSWERS:
         text = text.replace(word, "")
     return text
+
+
+def read_pieces(texts: list[str], now, *, short_status: bool = False) -> tuple[date | None, date | None, str | None]:
+    """(asked, answered, status) from a message's text pieces in document order: a date after a
+    回复/答复/办结 label is the answer's, after a 留言/提问/来信 label the question's (a label naming a
+    day, 回复时间, wins over a bare one); unlabelled, the first date is the question's and the second the
+    answer's. ``short_status``: status words count only in short pieces (a label or a badge), not in
+    the message's own sentences."""
+    days: dict[tuple[str, bool], list[date]] = {}
+    unlabelled: list[date] = []
+    status = None
+    label = ""
+    for text in texts:
+        normal = normalize_text(text)
+        found = dates_in(normal, now, alone=True)
+        if found:
+            raw = label + re.split(r"\d", normal, maxsplit=1)[0]
+            prefix = _without_status(raw)
+            kind = "answered" if _ANSWER_WORDS.search(prefix) else "asked" if _ASK_WORDS.search(prefix) else None
+            automatic = any(word in raw for word in AUTOMATIC_ANSWERS)  # 预答复时间: neither day counts
+            if kind is None and not automatic:
+                unlabelled.extend(found)
+            elif not automatic:
+                days.setdefault((kind, bool(_DAY_LABEL.search(prefix))), []).append(found[0])
+            label = ""
+        else:
+            label = normal if len(normal) <= 12 else ""
+        if not short_status or len(normal) <= 12:
+            status = status or status_of(normal)
+    asked = next(iter(days.get(("asked", True), []) + days.get(("asked", False), [])), None)
+    answered = next(iter(days.get(("answered", True), []) + days.get(("answered", False), [])), None)
+    if asked is None and unlabelled:
+        asked = unlabelled.pop(0)
+    if answered is None and unlabelled:
+        answered = unlabelled.pop(0)
+    return asked, answered, status
 
 
 def _read_entry(entry, anchor, page_url: str, now) -> dict | None:
     message = _message(anchor, page_url)
     if message is None:
         return None
-    asked = answered = None
-    unlabelled: list[date] = []
-    status = None
-    label = ""
-    for text in _leaf_texts(entry, anchor):
-        normal = normalize_text(text)
-        found = dates_in(normal, now, alone=True)
-        if found:
-            prefix = _without_status(label + re.split(r"\d", normal, maxsplit=1)[0])
-            if _ANSWER_WORDS.search(prefix):
-                answered = answered or found[0]
-            elif _ASK_WORDS.search(prefix):
-                asked = asked or found[0]
-            else:
-                unlabelled.extend(found)
-            label = ""
-        else:
-            label = normal if len(normal) <= 12 else ""
-        status = status or status_of(normal)
-    if asked is None and unlabelled:
-        asked = unlabelled.pop(0)
-    if answered is None and unlabelled:
-        answered = unlabelled.pop(0)
+    asked, answered, status = read_pieces(_leaf_texts(entry, anchor), now)
     if asked is None:
         return None
     message.update(asked=_day(asked), answered=_day(answered), status=status or ("answered" if answered else None))
@@ -213,6 +244,8 @@ def _read_entry(entry, anchor, page_url: str, now) -> dict | None:
 
 def read_list(tree, page_url: str, now: datetime | date, selectors: dict | None = None) -> list[dict]:
     """The messages a list page shows, newest question first."""
+    from mediawatch.checkers.interaction_layouts import header_rows, unlinked_entries
+
     selectors = selectors or {}
     messages: list[dict] = []
     if selectors.get("item_selector"):
@@ -244,6 +277,8 @@ def read_list(tree, page_url: str, now: datetime | date, selectors: dict | None 
             if found:
                 messages.extend(found)
                 tables_done.add(table)
+        if not messages:  # a header row of labels over rows of cells, without a <table> (real pages)
+            messages.extend(header_rows(tree, page_url, now))
         if not messages:
             for anchor in tree.iter("a"):
                 if not anchor.get("href") or any(a in tables_done for a in anchor.iterancestors("table")):
@@ -252,6 +287,8 @@ def read_list(tree, page_url: str, now: datetime | date, selectors: dict | None 
                 message = _read_entry(entry, anchor, page_url, now)
                 if message:
                     messages.append(message)
+        if not messages:  # each message shown whole on the list, question and answer, without a link
+            messages.extend(unlinked_entries(tree, page_url, now))
     unique: dict[str, dict] = {}
     for message in messages:
         unique.setdefault(message["url"], message)
