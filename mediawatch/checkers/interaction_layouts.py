@@ -27,9 +27,9 @@ from __future__ import annotations
 import re
 import zlib
 
-from mediawatch.checkers.dates import dates_in, normalize_text
-from mediawatch.checkers.interaction import (ENTRY_LIMIT, _day, _first_date, _leaf_texts, _message, columns_of,
-                                             read_pieces, status_of)
+from mediawatch.pages.dates import dates_in, normalize_text
+from mediawatch.checkers.interaction_read import (ENTRY_LIMIT, _day, _first_date, _leaf_texts, _message, columns_of,
+                                                  read_pieces, status_of)
 
 ROW_TAGS = ("ul", "ol", "li", "div", "dl", "p")
 LABEL_MAX = 12  # a header cell is a label (留言时间, 办理状态); a longer text is a title or a sentence
