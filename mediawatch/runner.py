@@ -397,7 +397,8 @@ class Runner:
         return RuleInput(account_id=account.account_id, platform=account.platform, name=account.name, as_of=as_of,
                          config=self.config, observations=observations, probes=probes,
                          exempted_columns=_exempted_columns(session, account, as_of) if exempting else frozenset(),
-                         baseline=lambda: findings.load_baseline(session, account.id))  # issue 15
+                         baseline=(lambda: findings.load_baseline(session, account.id)) if chunk is None
+                         else (lambda: chunk.baselines.get(account.id)))  # issue 15
 
     # --- the whole run ----------------------------------------------------------------------
 
@@ -520,6 +521,7 @@ class _EvaluationChunk:
                                                 .where(MaintenanceWindow.account_pk.in_(pks))))
         self.with_exemptions = set(session.scalars(select(ColumnExemption.account_pk).distinct()
                                                    .where(ColumnExemption.account_pk.in_(pks))))
+        self.baselines = findings.load_baselines(session, pks)  # issue 15's tamper baselines, one query
         self.open_warnings: dict[int, list[Warning]] = {}
         self.revoked: dict[int, list[Warning]] = {}
         for warning in session.scalars(select(Warning).where(
