@@ -17,6 +17,7 @@ import random
 import resource
 import subprocess
 import sys
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -134,6 +135,7 @@ def render(args) -> None:
     out.mkdir(parents=True, exist_ok=True)
     now = datetime(2026, 11, 2, 9, 0, tzinfo=clock.SHANGHAI)
     steps = {}
+    cpu = time.process_time()
     t = clock.monotonic()
     with store.session() as session:
         doc = build_document(session, config, parse_month(MONTH), now)
@@ -150,7 +152,7 @@ def render(args) -> None:
     steps["bulletins row"] = clock.monotonic() - t
     f = doc.figures()
     print(json.dumps({
-        "steps": steps, "total": sum(steps.values()), "peak_mb": peak_mb(),
+        "steps": steps, "total": sum(steps.values()), "cpu": time.process_time() - cpu, "peak_mb": peak_mb(),
         "figures": {k: f[k] for k in ("registered", "checked", "failing", "pass_rate", "problems_total", "overdue")},
         "candidates": len(f["candidates"]), "problem_rows": sum(len(u.rows) for u in doc.units),
         "html_mb": (out / "bulletin.html").stat().st_size / 1e6, "xlsx_mb": (out / "annex.xlsx").stat().st_size / 1e6,
@@ -175,7 +177,7 @@ def main() -> None:
         child = subprocess.run([sys.executable, __file__, "--render-only", "--db", args.db, "--out", args.out],
                                check=True, capture_output=True, text=True)
         result = json.loads(child.stdout.strip().splitlines()[-1])
-        print(f"run {attempt}: {result['total']:.2f} s, peak RSS {result['peak_mb']:.0f} MB; "
+        print(f"run {attempt}: {result['total']:.2f} s (CPU {result['cpu']:.2f} s), peak RSS {result['peak_mb']:.0f} MB; "
               + ", ".join(f"{k} {v:.2f} s" for k, v in result["steps"].items()))
     print(json.dumps(result, ensure_ascii=False, indent=1))
     print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}")

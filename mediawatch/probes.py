@@ -14,7 +14,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from mediawatch import clock
 from mediawatch.canary import check_canary
@@ -39,9 +39,10 @@ def probe_one(fetcher, url: str, timeout: float) -> dict:
 def run_probes(store: Store, config, now: datetime, fetcher) -> dict:
     """Probe every active website once; returns a summary {probes, failed, network_ok, canary, run_id}."""
     with store.session() as session:
-        sites = [(a.id, a.account_id, a.url) for a in session.scalars(
-            select(Account).where(Account.platform == "website", Account.active.is_(True),
-                                  Account.status == "active").order_by(Account.id)) if a.url]
+        sites = [(pk, account_id, url) for pk, account_id, url in session.execute(
+            select(Account.id, Account.account_id, Account.url).where(
+                Account.platform == "website", Account.active.is_(True), Account.status == "active")
+            .order_by(Account.id)) if url]
         run = CheckRun(kind="probe", as_of=now, started_at=clock.now(), status="running",
                        scope={"accounts": [s[1] for s in sites]}, stats={})
         session.add(run)
@@ -56,8 +57,9 @@ def run_probes(store: Store, config, now: datetime, fetcher) -> dict:
             outcomes = list(pool.map(lambda site: probe_one(fetcher, site[2], timeout), sites))
     failed = sum(1 for o in outcomes if not o["ok"])
     with store.session() as session:
-        for (pk, _account_id, _url), outcome in zip(sites, outcomes):
-            session.add(Probe(account_pk=pk, at=now, network_ok=canary.ok, **outcome))
+        if outcomes:  # one bulk INSERT, not an ORM object per probe
+            session.execute(insert(Probe), [{"account_pk": pk, "at": now, "network_ok": canary.ok, **outcome}
+                                            for (pk, _account_id, _url), outcome in zip(sites, outcomes)])
         run = session.get(CheckRun, run_id)
         run.status = "done" if canary.ok else "degraded"
         run.finished_at = clock.now()

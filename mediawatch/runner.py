@@ -357,7 +357,8 @@ class Runner:
                     if self.stop.is_set():
                         return False
                     account = part.accounts[check.account_pk]
-                    given = self._rule_input(session, account, part.observations.get(account.id, []), as_of)
+                    given = self._rule_input(session, account, part.observations.get(account.id, []), as_of,
+                                             chunk=part)
                     if account.id in paused:
                         given.maintenance = describe_window(paused[account.id])
                     verdicts = rules.evaluate(given)
@@ -377,21 +378,27 @@ class Runner:
                 session.close()
         return True
 
-    def _rule_input(self, session, account: Account, rows: list[ObservationRow], as_of: datetime) -> RuleInput:
+    def _rule_input(self, session, account: Account, rows: list[ObservationRow], as_of: datetime, *,
+                    chunk: "_EvaluationChunk | None" = None) -> RuleInput:
         observations = [StoredObservation(o.kind, o.ok, o.target, o.error_kind, o.error, o.data or {}) for o in rows]
+        # the chunk knows which accounts have any 报备 window or column exemption: the others skip those queries
+        windowed = chunk is None or account.id in chunk.with_windows
+        exempting = chunk is None or account.id in chunk.with_exemptions
 
         def probes(start: datetime, end: datetime) -> list[ProbeRecord]:
             found = session.execute(select(Probe.at, Probe.ok, Probe.status, Probe.error_kind)
                                     .where(Probe.account_pk == account.id, Probe.network_ok.is_(True),
                                            Probe.at > start, Probe.at <= end))
-            paused = windows_during(session, account.id, start, end)  # issue 17: probes in a 报备 window do not count
+            # issue 17: probes in a 报备 window do not count
+            paused = windows_during(session, account.id, start, end) if windowed else []
             return [ProbeRecord(at, ok, status, kind) for at, ok, status, kind in found
                     if not any(a <= at < b for a, b in paused)]
 
         return RuleInput(account_id=account.account_id, platform=account.platform, name=account.name, as_of=as_of,
                          config=self.config, observations=observations, probes=probes,
-                         exempted_columns=_exempted_columns(session, account, as_of),  # issue 16
-                         baseline=lambda: findings.load_baseline(session, account.id))  # issue 15
+                         exempted_columns=_exempted_columns(session, account, as_of) if exempting else frozenset(),
+                         baseline=(lambda: findings.load_baseline(session, account.id)) if chunk is None
+                         else (lambda: chunk.baselines.get(account.id)))  # issue 15
 
     # --- the whole run ----------------------------------------------------------------------
 
@@ -507,6 +514,14 @@ class _EvaluationChunk:
                                                                 ObservationRow.account_pk.in_(pks))
                                    .order_by(ObservationRow.id)):
             self.observations.setdefault(row.account_pk, []).append(row)
+        # accounts with any 报备 window / any column exemption at all (issue 14: one query each per chunk)
+        from mediawatch.store.models import ColumnExemption, MaintenanceWindow
+
+        self.with_windows = set(session.scalars(select(MaintenanceWindow.account_pk).distinct()
+                                                .where(MaintenanceWindow.account_pk.in_(pks))))
+        self.with_exemptions = set(session.scalars(select(ColumnExemption.account_pk).distinct()
+                                                   .where(ColumnExemption.account_pk.in_(pks))))
+        self.baselines = findings.load_baselines(session, pks)  # issue 15's tamper baselines, one query
         self.open_warnings: dict[int, list[Warning]] = {}
         self.revoked: dict[int, list[Warning]] = {}
         for warning in session.scalars(select(Warning).where(

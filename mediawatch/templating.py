@@ -83,14 +83,14 @@ def render(home: Path | None, name: str, **context: Any) -> str:
 
 def _as_date(value: Any) -> date | None:
     """A date from a datetime (shown in Asia/Shanghai), a date, or an ISO string."""
-    from mediawatch import clock
-
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
-        return clock.local(value).date() if value.tzinfo else value.date()
+        return _local_date(value) if value.tzinfo else value.date()
     if isinstance(value, date):
         return value
+    from mediawatch import clock
+
     text = str(value).strip()
     try:
         if len(text) == 10:
@@ -98,6 +98,15 @@ def _as_date(value: Any) -> date | None:
         return clock.local(clock.parse_datetime(text)).date()
     except ValueError:
         return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _local_date(value: datetime) -> date:
+    """The Asia/Shanghai date of an aware datetime (a bulletin's tables repeat the same check times
+    thousands of times: each is converted once)."""
+    from mediawatch import clock
+
+    return clock.local(value).date()
 
 
 def cn_date(value: Any, missing: str = "—") -> str:

@@ -53,10 +53,10 @@ def account_columns(doc: Document) -> list[tuple[str, Any]]:
     ]
 
 
-def account_rows(doc: Document) -> Iterable[list[Any]]:
+def account_rows(doc: Document) -> list[list[Any]]:
+    """The accounts sheet's rows (also the CSV's: made once for both)."""
     columns = account_columns(doc)
-    for row in doc.accounts.to_dict("records"):
-        yield [get(row) for _, get in columns]
+    return [[get(row) for _, get in columns] for row in doc.accounts.to_dict("records")]
 
 
 def unit_rows(doc: Document) -> Iterable[list[Any]]:
@@ -119,7 +119,8 @@ def _sheet(book: Workbook, title: str, header: list[str], rows: Iterable[list[An
 def write(doc: Document, folder: Path) -> tuple[Path, Path]:
     book = Workbook(write_only=True)
     header = [name for name, _ in account_columns(doc)]
-    _sheet(book, "账号明细", header, account_rows(doc), [16, 14, 24, 22, 18, 30, 10, 10, 10, 10, 24, 10, 10, 10, 10])
+    accounts = account_rows(doc)
+    _sheet(book, "账号明细", header, accounts, [16, 14, 24, 22, 18, 30, 10, 10, 10, 10, 24, 10, 10, 10, 10])
     _sheet(book, "单位汇总", UNIT_HEADER, unit_rows(doc), [24, 10, 8, 8, 8, 10, 10, 10, 10, 12])
     _sheet(book, "问题清单", PROBLEM_HEADER, problem_rows(doc), [10, 22, 14, 24, 16, 14, 18, 40, 14, 12, 12, 12])
     _sheet(book, "合格率趋势", TREND_HEADER, trend_rows(doc), [10, 10, 10, 10, 10])
@@ -139,5 +140,5 @@ def write(doc: Document, folder: Path) -> tuple[Path, Path]:
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(header)
-        writer.writerows(csv_row(row) for row in account_rows(doc))
+        writer.writerows(csv_row(row) for row in accounts)
     return xlsx, path

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -17,7 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediawatch import clock, closure
-from mediawatch.bulletin.figures import US, from_micros, micros, month_counts, month_status, population, rate
+from mediawatch.bulletin.figures import (ACCOUNT_FIELDS, US, StoredTimes, from_micros, micros, month_counts,
+                                        month_status, population, rate, stored)
 from mediawatch.bulletin.period import Month
 from mediawatch.config import PLATFORMS, Config
 from mediawatch.notices.collect import window_label
@@ -151,11 +153,13 @@ def _cn(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _accounts_by_pk(session: Session, pks: set[int]) -> dict[int, Account]:
-    found: dict[int, Account] = {}
-    ordered = sorted(pks)
-    for i in range(0, len(ordered), ID_CHUNK):
-        for account in session.scalars(select(Account).where(Account.id.in_(ordered[i:i + ID_CHUNK]))):
+def _accounts_by_pk(session: Session, pks: set[int], known: dict[int, Any]) -> dict[int, Any]:
+    """Rows of ``figures.ACCOUNT_FIELDS`` of the given accounts: those of the month's population as read,
+    the others (an account no longer registered) from the database."""
+    found = {pk: known[pk] for pk in pks if pk in known}
+    missing = sorted(pks - found.keys())
+    for i in range(0, len(missing), ID_CHUNK):
+        for account in session.execute(select(*ACCOUNT_FIELDS).where(Account.id.in_(missing[i:i + ID_CHUNK]))):
             found[account.id] = account
     return found
 
@@ -196,24 +200,30 @@ def last_update(rule: str, evidence: dict | None) -> str | None:
     return None
 
 
-def _rows(frame: pd.DataFrame, accounts: dict[int, Account], details: dict[int, tuple[str, Any]],
+def _rows(frame: pd.DataFrame, accounts: dict[int, Any], details: dict[int, tuple[str, Any]],
           counts: dict[int, int], month: Month) -> list[ProblemRow]:
     end_micros = micros(month.end)
+    at = lru_cache(maxsize=None)(from_micros)  # warnings share their check times: each converted once
+
+    @lru_cache(maxsize=None)
+    def days_overdue(deadline: int) -> int:
+        return (month.last_day - clock.local(at(deadline)).date()).days
+
+    columns = [frame[name].tolist() for name in ("id", "account_pk", "rule", "source", "opened_at", "resolved_at",
+                                                 "deadline")]
     rows = []
-    for w in frame.itertuples(index=False):
-        account = accounts[w.account_pk]
-        message, updated = details.get(w.id, ("", None))
-        open_end = w.resolved_at >= end_micros
-        state = ("overdue" if w.deadline < end_micros else "open") if open_end else "resolved"
+    for warning_id, account_pk, rule, source, opened, resolved, deadline in zip(*columns):
+        account = accounts[account_pk]
+        message, updated = details.get(warning_id, ("", None))
+        open_end = resolved >= end_micros
+        state = ("overdue" if deadline < end_micros else "open") if open_end else "resolved"
         rows.append(ProblemRow(
-            warning_id=int(w.id), account_id=account.account_id, account_name=account.name, platform=account.platform,
-            platform_title=PLATFORM_TITLES.get(account.platform, account.platform), owner_unit=account.owner_unit,
-            problem=rule_title(w.rule), source=None if w.source == "mediawatch" else w.source, description=message,
-            last_update=updated, opened=from_micros(w.opened_at), deadline=from_micros(w.deadline),
-            resolved=None if open_end else from_micros(w.resolved_at), state=state,
-            warnings_12m=counts.get(int(w.account_pk), 0),
-            days_overdue=(month.last_day - clock.local(from_micros(w.deadline)).date()).days
-            if state == "overdue" else None))
+            warning_id=int(warning_id), account_id=account.account_id, account_name=account.name,
+            platform=account.platform, platform_title=PLATFORM_TITLES.get(account.platform, account.platform),
+            owner_unit=account.owner_unit, problem=rule_title(rule), source=None if source == "mediawatch" else source,
+            description=message, last_update=updated, opened=at(opened), deadline=at(deadline),
+            resolved=None if open_end else at(resolved), state=state, warnings_12m=counts.get(int(account_pk), 0),
+            days_overdue=days_overdue(deadline) if state == "overdue" else None))
     return rows
 
 
@@ -223,10 +233,12 @@ def _candidates(session: Session, config: Config, month: Month, as_of: datetime)
         return []
     ids = [w for c in found for w in c.warning_ids]
     detail: dict[int, tuple[datetime, str]] = {}
+    times, titles = StoredTimes(), {}
     for i in range(0, len(ids), ID_CHUNK):
         for warning_id, opened, rule in session.execute(
-                select(Warning.id, Warning.opened_at, Warning.rule).where(Warning.id.in_(ids[i:i + ID_CHUNK]))):
-            detail[warning_id] = (opened, rule_title(rule))
+                select(Warning.id, stored(Warning.opened_at), Warning.rule).where(Warning.id.in_(ids[i:i + ID_CHUNK]))):
+            title = titles.get(rule) or titles.setdefault(rule, rule_title(rule))
+            detail[warning_id] = (times[opened], title)
     decisions: dict[int, ClosureDecision] = {}
     for d in session.scalars(select(ClosureDecision).where(ClosureDecision.decided_at < month.end)
                              .order_by(ClosureDecision.decided_at, ClosureDecision.id)):
@@ -305,18 +317,22 @@ def build(session: Session, config: Config, month: Month, now: datetime) -> Docu
     per_account_problems = counting.groupby("account_pk")["rule"].agg(list).to_dict()
     open_end = current.warnings[current.warnings["open_end"]].groupby("account_pk").size().to_dict()
     overdue_end = current.warnings[current.warnings["overdue_end"]].groupby("account_pk").size().to_dict()
-    checks = current.checks.set_index("account_pk")
+    check_pks = current.checks["account_pk"].tolist()
+    checks_ok = dict(zip(check_pks, current.checks["ok"].tolist()))
+    checks_failed = dict(zip(check_pks, current.checks["failed"].tolist()))
 
     records = []
+    registered: dict[int, Any] = {}
     for account in population(session, month, current.attempted):
         pk = account.id
+        registered[pk] = account
         rules = per_account_problems.get(pk, [])
         records.append({
             "pk": pk, "account_id": account.account_id, "platform": account.platform,
             "platform_title": PLATFORM_TITLES.get(account.platform, account.platform), "name": account.name,
             "owner_unit": account.owner_unit, "supervisor_unit": account.supervisor_unit or "",
             "url": account.url or account.feed_url or "",
-            "checks_ok": int(checks["ok"].get(pk, 0)), "checks_failed": int(checks["failed"].get(pk, 0)),
+            "checks_ok": int(checks_ok.get(pk, 0)), "checks_failed": int(checks_failed.get(pk, 0)),
             "checked": pk in current.checked, "failing": pk in failing, "problems": len(rules),
             "problem_types": "、".join(dict.fromkeys(rule_title(r) for r in rules)),
             "open_end": int(open_end.get(pk, 0)), "overdue_end": int(overdue_end.get(pk, 0)),
@@ -330,7 +346,7 @@ def build(session: Session, config: Config, month: Month, now: datetime) -> Docu
     overdue_frame = current.warnings[current.warnings["overdue_end"]]
     recheck_frame = previous.counting
     wanted = pd.concat([counting, overdue_frame, recheck_frame])
-    accounts = _accounts_by_pk(session, set(wanted["account_pk"].tolist()))
+    accounts = _accounts_by_pk(session, set(wanted["account_pk"].tolist()), registered)
     details = _details(session, counting["id"].tolist() + overdue_frame["id"].tolist() + recheck_frame["id"].tolist(),
                        dict(zip(wanted["id"].tolist(), wanted["rule"].tolist())))
     problem_rows = _rows(counting, accounts, details, counts, month)

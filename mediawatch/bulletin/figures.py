@@ -33,7 +33,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import String, and_, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from mediawatch.bulletin.period import Month
@@ -48,6 +48,38 @@ US = timedelta(microseconds=1)
 def micros(value: datetime | None) -> int:
     """An aware datetime as integer microseconds since the epoch (exact); None as 'never'."""
     return NEVER if value is None else (value - EPOCH) // US
+
+
+def stored(column):
+    """A datetime column as the database returns it (SQLite: its text), for ``StoredTimes``."""
+    return type_coerce(column, String)
+
+
+class StoredTimes(dict):
+    """Stored datetimes (``stored`` columns) as aware UTC datetimes, each distinct value converted once
+    (as the store's own type converts it): a year of warnings repeats a few thousand check times."""
+
+    def __missing__(self, value):
+        if value is None:
+            result = None
+        elif isinstance(value, datetime):  # a database whose driver returns datetimes (naive UTC)
+            result = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        else:
+            result = datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+        self[value] = result
+        return result
+
+
+class StoredMicros(dict):
+    """Stored datetimes as ``micros`` (None as NEVER), each distinct value converted once."""
+
+    def __init__(self):
+        super().__init__()
+        self.times = StoredTimes()
+
+    def __missing__(self, value):
+        result = self[value] = micros(self.times[value])
+        return result
 
 
 def from_micros(value: int) -> datetime | None:
@@ -116,19 +148,20 @@ def _warning_chunks(session: Session, month: Month):
     ``at_check`` says whether the warning was open at one of its account's checks in the month:
     one index seek per warning on account_checks (account_pk, as_of), done by the database.
     """
-    query = (select(Warning.id, Warning.account_pk, Warning.rule, Warning.source, Warning.opened_at,
-                    Warning.resolved_at, Warning.deadline, _open_at_check(month).label("at_check"))
+    query = (select(Warning.id, Warning.account_pk, Warning.rule, Warning.source, stored(Warning.opened_at),
+                    stored(Warning.resolved_at), stored(Warning.deadline), _open_at_check(month).label("at_check"))
              .where(*_meets_month(month)))
     result = session.execute(query.execution_options(yield_per=CHUNK))
+    at = StoredMicros()
     for rows in result.partitions(CHUNK):
         yield pd.DataFrame({
             "id": np.array([r[0] for r in rows], dtype=np.int64),
             "account_pk": np.array([r[1] for r in rows], dtype=np.int64),
             "rule": [r[2] for r in rows],
             "source": [r[3] for r in rows],
-            "opened_at": np.array([micros(r[4]) for r in rows], dtype=np.int64),
-            "resolved_at": np.array([micros(r[5]) for r in rows], dtype=np.int64),
-            "deadline": np.array([micros(r[6]) for r in rows], dtype=np.int64),
+            "opened_at": np.array([at[r[4]] for r in rows], dtype=np.int64),
+            "resolved_at": np.array([at[r[5]] for r in rows], dtype=np.int64),
+            "deadline": np.array([at[r[6]] for r in rows], dtype=np.int64),
             "at_check": np.array([bool(r[7]) for r in rows], dtype=bool),
         })
 
@@ -142,11 +175,11 @@ def _flag(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
     return frame.drop(columns=["at_check"])
 
 
-def _in_month(month: Month):
+def _in_month(month: Month, check=AccountCheck):
     # a check counts once the rules were applied to it: a degraded run (our own network down) or an
     # interrupted one leaves its checks unevaluated, and those say nothing about the account
-    return (AccountCheck.run_id.in_(_month_runs(month)), AccountCheck.as_of >= month.start,
-            AccountCheck.as_of < month.end, AccountCheck.evaluated_at.is_not(None))
+    return (check.run_id.in_(_month_runs(month)), check.as_of >= month.start,
+            check.as_of < month.end, check.evaluated_at.is_not(None))
 
 
 def _open_at_check(month: Month):
@@ -164,16 +197,25 @@ def _meets_month(month: Month):
 
 
 def month_counts(session: Session, month: Month) -> dict:
-    """Only the month's checked and failing counts, computed by the database (the trend's months)."""
-    checked = session.scalar(select(func.count(func.distinct(AccountCheck.account_pk)))
-                             .where(*_in_month(month), AccountCheck.outcome == "ok"))
+    """Only the month's checked and failing counts, computed by the database (the trend's months).
+
+    Both are counted per account (an EXISTS per account, not a DISTINCT over every check or
+    warning of the month): each account's checks are one range of the (account_pk, as_of) index,
+    and the warnings that meet the month two ranges of ix_warnings_resolved_opened. Every check
+    and warning has its account (foreign keys, enforced), so the counts are the same.
+    """
+    check = aliased(AccountCheck)
+    checked_once = select(check.id).where(check.account_pk == Account.id, *_in_month(month, check),
+                                          check.outcome == "ok").exists()
+    checked = session.scalar(select(func.count()).select_from(Account).where(checked_once))
     ok_check = aliased(AccountCheck)
     was_checked = select(ok_check.id).where(
-        ok_check.account_pk == Warning.account_pk, ok_check.as_of >= month.start, ok_check.as_of < month.end,
+        ok_check.account_pk == Account.id, ok_check.as_of >= month.start, ok_check.as_of < month.end,
         ok_check.outcome == "ok").exists()
     counts = or_(and_(Warning.opened_at >= month.start, Warning.opened_at < month.end), _open_at_check(month))
-    failing = session.scalar(select(func.count(func.distinct(Warning.account_pk)))
-                             .where(*_meets_month(month), counts, was_checked))
+    with_problems = select(Warning.account_pk).where(*_meets_month(month), counts)
+    failing = session.scalar(select(func.count()).select_from(Account)
+                             .where(Account.id.in_(with_problems), was_checked))
     checked, failing = int(checked or 0), int(failing or 0)
     return {"month": month.key, "checked": checked, "failing": failing, "passing": checked - failing,
             "pass_rate": rate(checked - failing, checked)}
@@ -204,10 +246,16 @@ def _run_counts(session: Session, month: Month) -> dict[str, int]:
     return counts
 
 
+ACCOUNT_FIELDS = (Account.id, Account.account_id, Account.platform, Account.name, Account.owner_unit,
+                  Account.supervisor_unit, Account.url, Account.feed_url)
+
+
 def population(session: Session, month: Month, attempted: set[int]):
-    """The registered accounts of the month (see the module docstring), streamed."""
-    query = select(Account).order_by(Account.owner_unit, Account.account_id)
-    for chunk in session.execute(query.execution_options(yield_per=2000)).scalars().partitions(2000):
+    """The registered accounts of the month (see the module docstring), streamed as rows of
+    ``ACCOUNT_FIELDS`` (read by name: ``row.account_id``), not as ORM objects."""
+    query = (select(*ACCOUNT_FIELDS, Account.active, Account.status, Account.created_at)
+             .order_by(Account.owner_unit, Account.account_id))
+    for chunk in session.execute(query.execution_options(yield_per=2000)).partitions(2000):
         for account in chunk:
             if account.id in attempted or (account.active and account.status == "active"
                                            and account.created_at < month.end):

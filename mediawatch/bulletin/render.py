@@ -69,8 +69,7 @@ def render_html(doc: Document, home: Path | None, path: Path) -> None:
     template = templating.environment(home).get_template(TEMPLATE)
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        for chunk in template.generate(**context(doc)):
-            f.write(chunk)
+        f.writelines(template.generate(**context(doc)))
     os.replace(tmp, path)
 
 

@@ -115,6 +115,18 @@ class DistrictSite:
         if column.blank:
             return []
         last = min(d for d in (self.current_day(), until, column.stopped_on) if d is not None)
+        # the same list answers every request of a simulated day: made once (a copy handed out)
+        cache = self.__dict__.setdefault("_articles", {})
+        key = (slug, last, column.every_days, self.spec.seed)
+        found = cache.get(key)
+        if found is None:
+            found = self._articles_until(column, slug, last)
+            if len(cache) > 256:
+                cache.clear()
+            cache[key] = found
+        return list(found)
+
+    def _articles_until(self, column, slug: str, last: date) -> list[tuple[int, date]]:
         offset = (sum(map(ord, slug)) + self.spec.seed) % column.every_days
         first = EPOCH + timedelta(days=offset)
         if last < first:
@@ -235,8 +247,12 @@ class DistrictSite:
         return reply
 
     def _title(self, slug: str, k: int) -> str:
-        rng = random.Random(f"{self.spec.seed}-{slug}-{k}")
-        return f"{self.spec.name[:-4] or '区'}{rng.choice(TITLES)}（第{k + 1}期）"
+        titles = self.__dict__.setdefault("_titles", {})  # a seeded Random per title is costly: each made once
+        title = titles.get((slug, k))
+        if title is None:
+            rng = random.Random(f"{self.spec.seed}-{slug}-{k}")
+            title = titles[(slug, k)] = f"{self.spec.name[:-4] or '区'}{rng.choice(TITLES)}（第{k + 1}期）"
+        return title
 
     def _column(self, request: Request) -> Reply:
         slug = request.path.split("/")[2] if request.path.count("/") >= 2 else ""

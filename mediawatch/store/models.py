@@ -179,6 +179,8 @@ class Warning(Base):
         # covering indexes: the closure rule's window count and the open-warning count per account
         Index("ix_warnings_window", "opened_at", "status", "account_pk"),
         Index("ix_warnings_status_account", "status", "account_pk"),
+        # covering: the warnings that meet a month (opened before its end, not resolved before its start)
+        Index("ix_warnings_resolved_opened", "resolved_at", "opened_at", "status", "account_pk"),
         UniqueConstraint("source", "external_id", name="uq_warnings_source_external"),
     )
 

@@ -1,7 +1,7 @@
 """score deductions: the 19号 扣分 the office records against a website for a month
 
 Revision ID: 0012
-Revises: 0010 (the integrator re-chains after 0011 when both land)
+Revises: 0011
 """
 import sqlalchemy as sa
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 from mediawatch.store.models import AwareDateTime
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
