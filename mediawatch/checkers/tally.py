@@ -39,7 +39,10 @@ class LinkTally:
         if on_home and not entry[4]:
             entry[0], entry[2], entry[3], entry[4] = page, text, tag, True
         pages = entry[7]
-        if page not in pages:
+        if pages is None:  # counted page by page so far (add_page_links)
+            entry[7] = {page}
+            entry[6] += 1
+        elif page not in pages:
             pages.add(page)
             entry[6] += 1
 
@@ -58,9 +61,32 @@ class LinkTally:
         if on_home and not entry[4]:
             entry[0], entry[2], entry[3], entry[4] = page, link.text, link.tag, True
         pages = entry[7]
-        if page not in pages:
+        if pages is None:  # counted page by page so far (add_page_links)
+            entry[7] = {page}
+            entry[6] += 1
+        elif page not in pages:
             pages.add(page)
             entry[6] += 1
+
+    def add_page_links(self, links) -> None:
+        """``add_link`` for all the links of one page read once (``extract_links`` gives each URL once):
+        occurrences count pages without a set of pages per URL, so memory grows with the unique URLs,
+        not with pages × links."""
+        home = self.home
+        entries = self._entries
+        for link in links:
+            key = normalize_url(link.url)
+            page = link.page
+            self.links_checked += 1
+            on_home = home is not None and normalize_url(page) == home
+            entry = entries.get((key, link.post_id))
+            if entry is None:
+                entries[(key, link.post_id)] = [page, link.url, link.text, link.tag, on_home, link.post_url, 1, None]
+                continue
+            if on_home and not entry[4]:
+                entry[0], entry[2], entry[3], entry[4] = page, link.text, link.tag, True
+            if entry[7] is None or page not in entry[7]:
+                entry[6] += 1
 
     def add_page(self, page: str, links: Iterable[tuple[str, str, str]]) -> None:
         """All links of one page (url, tag, text; urls normalized, as ``extract_links`` gives them),

@@ -187,11 +187,20 @@ class _SiteCheck:
         inner = 0
         max_links = int(self.config.crawl.max_links_per_page)
         capped: list[str] = []  # pages with more links than crawl.max_links_per_page
+        # pages read again after the crawl (home, columns) keep their bodies; any other page is let go once
+        # read (a later reader, e.g. the interaction check, fetches it again): memory does not grow with the site
+        kept = {normalize_url(url), *(normalize_url(c.url) for c in self.account.columns)}
+
+        def let_go(result) -> None:
+            if result is not home and result is not self.home_final and normalize_url(result.url) not in kept:
+                self.pages.pop(normalize_url(result.url), None)
+
         while queue:
             item = queue.popleft()
             result = item.result() if isinstance(item, Future) else item
             final = normalize_url(result.final_url)
             if final in parsed or host_of(final) not in site_hosts or page_failure(result) is not None:
+                let_go(result)
                 continue
             parsed.add(final)
             tree = tree_of(result)
@@ -214,12 +223,12 @@ class _SiteCheck:
             if not external:
                 links = [link for link in links if host_of(link.url) in site_hosts]
             self.checker.submit(links)
-            for link in links:
-                tally.add_link(link)
+            tally.add_page_links(links)
             hits.extend(matcher.find(visible_text_of(result), page=result.final_url))
             del tree, links
             if result is not home and result is not self.home_final:
                 release(result)
+                let_go(result)
         # column pages the crawl did not reach are still read for typos
         for column in self.account.columns:
             result = self.page(column.url).result()
