@@ -212,6 +212,12 @@ class LinkChecker:
             self._outcomes[key] = _Pending()
             return True
 
+    def unclaim(self, url: str) -> None:
+        """A claimed URL whose fetch will not happen (the crawl ended first): judged ``internal``, never
+        broken, so nobody waits on it for ever."""
+        key = normalize_url(url)
+        self.settle(key, LinkOutcome(url=key, error_kind="internal", error="not fetched: the crawl ended first"))
+
     def settle(self, key: str, outcome: LinkOutcome) -> None:
         """The verdict on a URL being judged (kept as it is: a settled URL holds no Future)."""
         with self._lock:
@@ -222,12 +228,13 @@ class LinkChecker:
         if pending.future is not None:
             pending.future.set_result(outcome)
 
-    def fetch_page(self, url: str, max_bytes: int) -> Future:
+    def fetch_page(self, url: str, max_bytes: int, *, reserved: bool = False) -> Future:
         """The GET of a crawled page on the run's loop (urgent: pages feed the crawl), a retry
-        scheduled without holding a slot; it also stands for the link check of its URL. A
-        ``concurrent.futures.Future`` of the ``FetchResult`` (a stopped run gives ``cancelled``)."""
+        scheduled without holding a slot; it also stands for the link check of its URL (``reserved``:
+        the caller already ``claim``ed it). A ``concurrent.futures.Future`` of the ``FetchResult`` (a
+        stopped run gives ``cancelled``)."""
         key = normalize_url(url)
-        claimed = self.claim(key)
+        claimed = reserved or self.claim(key)
         run_loop = self.run_loop
         client = run_loop.client
         attempt = [0]
