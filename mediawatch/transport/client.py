@@ -35,7 +35,8 @@ import aiohttp
 from aiohttp.abc import AbstractResolver
 
 from mediawatch import clock
-from mediawatch.transport.fetcher import CHUNK, REDIRECT_STATUSES, FetchResult, _redirect_target, _retry_after, _short
+from mediawatch.transport.fetcher import (CHUNK, REDIRECT_STATUSES, FetchResult, _redirect_target, _retry_after, _short,
+                                          _wanted)
 from mediawatch.transport.guard import AddressNotAllowed, UnsafeURL, _allowed, check_host, is_public_address, normalize
 
 
@@ -354,13 +355,6 @@ def _parse_cookies(headers: list[str]) -> dict[str, str]:
         for name, morsel in jar.items():
             found[name] = morsel.value
     return found
-
-
-def _wanted(response: aiohttp.ClientResponse, body_types: tuple[str, ...] | None) -> bool:
-    if body_types is None:
-        return True
-    content_type = (response.headers.get("Content-Type") or "").lower().strip()
-    return not content_type or content_type.startswith(tuple(t.lower() for t in body_types))
 
 
 async def _read(response: aiohttp.ClientResponse, limit: int) -> tuple[bytes, bool]:

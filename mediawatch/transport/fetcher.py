@@ -369,10 +369,12 @@ def _redirect_target(current: str, location: str) -> str:
     return target
 
 
-def _wanted(response: requests.Response, body_types: tuple[str, ...] | None) -> bool:
+def _wanted(response, body_types: tuple[str, ...] | None) -> bool:
+    """Whether a response's body is read: any when ``body_types`` is None, else one of those types or
+    none stated (both clients: requests' and aiohttp's headers are case-insensitive)."""
     if body_types is None:
         return True
-    content_type = (response.headers.get("content-type") or "").lower().strip()
+    content_type = (response.headers.get("Content-Type") or "").lower().strip()
     return not content_type or content_type.startswith(tuple(t.lower() for t in body_types))
 
 
