@@ -264,23 +264,6 @@ class LinkChecker:
             future.add_done_callback(done)
         return future
 
-    def provide(self, url: str, fetched: Future) -> bool:
-        """Let a fetch already under way stand for the check of ``url``. False when the URL was
-        already being checked."""
-        key = normalize_url(url)
-        if not self.claim(key):
-            return False
-
-        def done(source: Future) -> None:
-            try:
-                outcome = outcome_of(key, source.result())
-            except BaseException as exc:  # noqa: BLE001 - a failed fetch is our fault, never a broken link
-                outcome = LinkOutcome(url=key, error_kind="internal", error=f"{exc.__class__.__name__}: {exc}")
-            self.settle(key, outcome)
-
-        fetched.add_done_callback(done)
-        return True
-
     def outcome(self, url: str) -> LinkOutcome:
         """The verdict on one URL (checked now if it was not yet)."""
         key = normalize_url(url)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from mediawatch.pages.urls import normalize_url
 
@@ -27,85 +26,42 @@ class LinkTally:
         # (url key, post id) -> [page, url, text, tag, on_homepage, post_url, occurrences, last page]
         self._entries: dict[tuple[str, str | None], list] = {}
 
-    def add(self, url: str, page: str, text: str = "", tag: str = "a", post_id: str | None = None,
-            post_url: str | None = None) -> None:
-        key = normalize_url(url)
-        self.links_checked += 1
-        on_home = self.home is not None and normalize_url(page) == self.home
-        entry = self._entries.get((key, post_id))
-        if entry is None:
-            self._entries[(key, post_id)] = [page, url, text, tag, on_home, post_url, 1, {page}]
-            return
-        if on_home and not entry[4]:
-            entry[0], entry[2], entry[3], entry[4] = page, text, tag, True
-        pages = entry[7]
-        if pages is None:  # counted page by page so far (add_page_links)
-            entry[7] = {page}
-            entry[6] += 1
-        elif page not in pages:
-            pages.add(page)
-            entry[6] += 1
-
-    def add_link(self, link) -> None:
-        """``add`` for a ``Link``: its text (computed lazily from the page) is read only when an
-        entry keeps it, so the pages' trees need not outlive their reading."""
-        key = normalize_url(link.url)
+    def _entry(self, link, pages: set[str] | None) -> list | None:
+        """The link's entry when it existed (its occurrences still to count), else None: a new entry,
+        counted once, with ``pages`` as its set of pages. The link's text (computed lazily from the
+        page) is read only when an entry keeps it, so the pages' trees need not outlive their reading."""
+        key = (normalize_url(link.url), link.post_id)
         page = link.page
         self.links_checked += 1
         on_home = self.home is not None and normalize_url(page) == self.home
-        entry = self._entries.get((key, link.post_id))
+        entry = self._entries.get(key)
         if entry is None:
-            self._entries[(key, link.post_id)] = [page, link.url, link.text, link.tag, on_home, link.post_url, 1,
-                                                  {page}]
-            return
+            self._entries[key] = [page, link.url, link.text, link.tag, on_home, link.post_url, 1, pages]
+            return None
         if on_home and not entry[4]:
             entry[0], entry[2], entry[3], entry[4] = page, link.text, link.tag, True
+        return entry
+
+    def add_link(self, link) -> None:
+        """One link; a page it was already counted on is not counted again."""
+        entry = self._entry(link, {link.page})
+        if entry is None:
+            return
         pages = entry[7]
         if pages is None:  # counted page by page so far (add_page_links)
-            entry[7] = {page}
+            entry[7] = {link.page}
             entry[6] += 1
-        elif page not in pages:
-            pages.add(page)
+        elif link.page not in pages:
+            pages.add(link.page)
             entry[6] += 1
 
     def add_page_links(self, links) -> None:
-        """``add_link`` for all the links of one page read once (``extract_links`` gives each URL once):
-        occurrences count pages without a set of pages per URL, so memory grows with the unique URLs,
-        not with pages × links."""
-        home = self.home
-        entries = self._entries
+        """All the links of one page read once (``extract_links`` gives each URL once): occurrences
+        count pages without a set of pages per URL, so memory grows with the unique URLs, not with
+        pages × links."""
         for link in links:
-            key = normalize_url(link.url)
-            page = link.page
-            self.links_checked += 1
-            on_home = home is not None and normalize_url(page) == home
-            entry = entries.get((key, link.post_id))
-            if entry is None:
-                entries[(key, link.post_id)] = [page, link.url, link.text, link.tag, on_home, link.post_url, 1, None]
-                continue
-            if on_home and not entry[4]:
-                entry[0], entry[2], entry[3], entry[4] = page, link.text, link.tag, True
-            if entry[7] is None or page not in entry[7]:
-                entry[6] += 1
-
-    def add_page(self, page: str, links: Iterable[tuple[str, str, str]]) -> None:
-        """All links of one page (url, tag, text; urls normalized, as ``extract_links`` gives them),
-        the page read once: occurrences count pages, and no set of pages is kept."""
-        seen: set[str] = set()
-        on_home = self.home is not None and normalize_url(page) == self.home
-        entries = self._entries
-        for key, tag, text in links:
-            self.links_checked += 1
-            url = key
-            entry = entries.get((key, None))
-            if entry is None:
-                self._entries[(key, None)] = [page, url, text, tag, on_home, None, 1, None]
-                seen.add(key)
-                continue
-            if on_home and not entry[4]:
-                entry[0], entry[2], entry[3], entry[4] = page, text, tag, True
-            if key not in seen:
-                seen.add(key)
+            entry = self._entry(link, None)
+            if entry is not None and (entry[7] is None or link.page not in entry[7]):
                 entry[6] += 1
 
     def report(self, outcome) -> LinkReport:
