@@ -113,17 +113,12 @@ class AsyncClient:
         from mediawatch.transport.fetcher import Fetcher
 
         http = config.http
-        self.policy = fetcher if fetcher is not None else Fetcher(config, allow_private=allow_private)
-        self.timeout = float(http.timeout_seconds)
-        self.retries = int(http.retries)
-        self.backoff = float(http.backoff_seconds)
-        self.max_redirects = int(http.max_redirects)
-        self.max_bytes = int(http.max_response_bytes)
-        self.per_host = int(http.per_host_concurrency)
-        self.delay = float(http.per_host_delay_seconds)
-        self.allow_private = http.allow_private_addresses if allow_private is None else allow_private
-        if fetcher is not None and allow_private is None:
-            self.allow_private = fetcher.allow_private
+        # the policy (timeouts, retries, limits, the address guard's switch) is the fetcher's, read once there
+        policy = self.policy = fetcher if fetcher is not None else Fetcher(config, allow_private=allow_private)
+        self.timeout, self.retries, self.backoff = policy.timeout, policy.retries, policy.backoff
+        self.max_redirects, self.max_bytes = policy.max_redirects, policy.max_bytes
+        self.per_host, self.delay = policy.per_host, policy.delay
+        self.allow_private = policy.allow_private if allow_private is None else allow_private
         self.allowed = tuple(http.allowed_private_networks)
         self.fetch_deadline = float(http.fetch_deadline_seconds)
         self.ca_file = http.ca_file or None
