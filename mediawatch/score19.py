@@ -26,7 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediawatch import deductions, verdict19
@@ -40,8 +40,6 @@ ITEM_WORDS = {
     "home_broken_link": "首页链接不可用", "inner_broken_link": "其他页面链接不可用", "stale_column": "栏目未按时更新",
     "blank_column": "空白栏目", "site_search": "未提供站内搜索", "site_identity": "网站标识信息不全",
 }
-RULE_OF_ITEM = {"home_broken_link": "broken_links", "inner_broken_link": "broken_links", "stale_column": "column_stale",
-                "blank_column": "blank_column", "site_search": "site_search", "site_identity": "site_identity"}
 
 
 @dataclass
