@@ -7,7 +7,6 @@ Rows come with the physical line they start on, so every problem can be reported
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 

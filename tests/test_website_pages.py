@@ -16,7 +16,7 @@ from mediawatch.checkers.website import WebsiteChecker
 from mediawatch.transport.fetcher import Fetcher
 from mediawatch.rules.base import FAIL, PASS, UNKNOWN, RuleInput, StoredObservation
 from mediawatch.rules.freshness import HomepageNotUpdated
-from mediawatch.simulation.server import LocalServer, Reply
+from mediawatch.simulation.server import Reply
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=clock.SHANGHAI)
 FRESH = """<html><head><title>XX区人民政府</title></head><body><ul class="list">

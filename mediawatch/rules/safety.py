@@ -8,7 +8,6 @@ see mediawatch/findings.py): only a confirmed one counts.
 
 from __future__ import annotations
 
-from mediawatch.checkers.hidden_links import KIND_TITLES as LINK_KINDS  # noqa: F401 - re-exported for templates
 from mediawatch.checkers.privacy import KIND_TITLES
 from mediawatch.checkers.tamper import compare
 from mediawatch.rules.base import FAIL, PASS, RuleInput, Verdict, unseen
