@@ -92,16 +92,18 @@ def _cell_finder(header):
 def header_rows(tree, page_url: str, now) -> list[dict]:
     """Messages of lists drawn as a header row of labels over rows of cells, without a ``<table>``."""
     messages: list[dict] = []
-    seen: set[int] = set()
+    # rows already read, held (not their id()s: lxml makes an element's Python object on demand and frees it
+    # when nothing holds it, so a freed row's id could come back as another element's and skip a real header)
+    seen: set = set()
     for header in tree.iter(*ROW_TAGS):
-        if id(header) in seen or _in_table(header):
+        if header in seen or _in_table(header):
             continue
         columns = _header_columns(header)
         if columns is None:
             continue
         cell = _cell_finder(header)
         for row in _rows_after(header):
-            seen.add(id(row))
+            seen.add(row)
             anchor = row.find(".//a[@href]")
             if anchor is None or len(row.text_content()) > ENTRY_LIMIT:
                 continue

@@ -96,6 +96,14 @@ def _is_link_rel(rel: str | None) -> bool:
 _CANDIDATES = etree.XPath(
     "//*[@href or @src or @srcset or @data or @poster or @formaction or @manifest or @archive or @codebase"
     " or @background or @lowsrc or @longdesc or @style or @http-equiv] | //style")
+# The tags ``_element_links`` reads (and <base>, <style>). A page with no style attribute that may hold a
+# url() has no other link carrier: its candidates are these tags in document order, found by libxml2's own
+# walk (``iter``), about six times cheaper than the XPath above; other pages take the XPath.
+_LINK_TAGS = ("a", "area", "link", "img", "source", "script", "iframe", "frame", "embed", "audio", "track",
+              "bgsound", "video", "object", "applet", "input", "button", "html", "meta", "style", "body", "table",
+              "td", "th", "tr", "base")
+_STYLED = etree.XPath("//*[@style][contains(translate(@style, 'URLIMPOT', 'urlimpot'), 'url')"
+                      " or contains(translate(@style, 'URLIMPOT', 'urlimpot'), 'import')]")
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.I | re.S)
 _SRC_TAGS = frozenset({"script", "iframe", "frame", "embed", "audio", "track", "bgsound"})
 _BACKGROUND_TAGS = frozenset({"body", "table", "td", "th", "tr"})
@@ -162,6 +170,14 @@ def _element_links(element, tag: str):
             yield url, None, None
 
 
+def _tag_walk(root):
+    """The link-carrying tags of the whole document in document order, as the XPath's ``//`` sees it:
+    libxml2 puts what follows ``</html>`` (a tracker's script, a footer) in a second top-level element."""
+    top = root.getroottree().getroot()
+    for element in (*reversed(list(top.itersiblings(preceding=True))), top, *top.itersiblings()):
+        yield from element.iter(_LINK_TAGS)
+
+
 class LinkList(list):
     """``extract_links``' answer: the links, and whether the page had more than the cap."""
 
@@ -177,7 +193,7 @@ def extract_links(html, page_url: str, limit: int | None = None) -> list[Link]:
     found = []
     base = page_url
     base_seen = False
-    for element in _CANDIDATES(root):
+    for element in (_CANDIDATES(root) if _STYLED(root) else _tag_walk(root)):
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if tag == "base":
             href = element.get("href")
