@@ -129,9 +129,11 @@ def hidden_trick(anchor, rules: dict[str, dict[str, str]]) -> str | None:
     return found
 
 
-def allowed_host(host: str, site_hosts: set[str], allowed_domains: list[str]) -> bool:
+def allowed_host(host: str, site_hosts: set[str], allowed_domains: list[str], bare_hosts: set[str] | None = None) -> bool:
+    """The site's own host (any port) or one of the allowed domains (``bare_hosts``: the site's hosts
+    without ports, when the caller asks many times)."""
     bare = host.split(":")[0].lower().rstrip(".")
-    if host in site_hosts or bare in {h.split(":")[0] for h in site_hosts}:
+    if host in site_hosts or bare in (bare_hosts if bare_hosts is not None else {h.split(":")[0] for h in site_hosts}):
         return True
     for domain in allowed_domains:
         d = domain.lower().lstrip(".")
@@ -206,13 +208,20 @@ def scan_page(tree, page_url: str, site_hosts: set[str], config, matcher: Illega
     rules = _page_rules(tree)
     hits: list[dict] = []
     review: dict[str, dict] = {}
+    bare_hosts = {h.split(":")[0] for h in site_hosts}
+    judged: dict[str, bool] = {}  # host -> allowed, for this page
     for element in tree.iter("a", "area", "iframe", "frame"):
         tag = element.tag.lower()
         url = resolve(element.get("href") if tag in ("a", "area") else element.get("src"), page_url)
         if url is None:
             continue
         host = host_of(url)
-        if not host or allowed_host(host, site_hosts, allowed):
+        if not host:
+            continue
+        allowed_here = judged.get(host)
+        if allowed_here is None:
+            allowed_here = judged[host] = allowed_host(host, site_hosts, allowed, bare_hosts)
+        if allowed_here:
             continue
         text = " ".join((element.text_content() or "").split())[:80] if tag in ("a", "area") else ""
         trick = hidden_trick(element, rules)

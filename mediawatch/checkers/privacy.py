@@ -151,9 +151,11 @@ class PrivacyFinder:
     def _scan(self, text: str) -> list[_Found]:
         found: list[_Found] = []
         taken: list[tuple[int, int]] = []
-        line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        line_starts: list[int] = []  # made at the first number found: most pages hold none
 
         def line_of(pos: int) -> int:
+            if not line_starts:
+                line_starts.extend([0] + [m.end() for m in re.finditer("\n", text)])
             lo, hi = 0, len(line_starts) - 1
             while lo < hi:
                 mid = (lo + hi + 1) // 2
