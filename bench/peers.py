@@ -240,7 +240,7 @@ def run_mediawatch(url: str, pages: int, concurrency: int) -> dict:
     started = time.monotonic()
     observations = WebsiteChecker().check(account, ctx)
     elapsed = time.monotonic() - started
-    for key in ("link_checker", "run_loop"):  # as the runner does at the end of a run (reaps any worker)
+    for key in ("link_checker", "run_loop", "page_process"):  # as the runner does at the end of a run (reaps any worker)
         if hasattr(ctx.extras.get(key), "close"):
             ctx.extras[key].close()
     links = next((o for o in observations if o.kind == "links"), None)
@@ -312,8 +312,8 @@ def run_linkchecker(url: str, concurrency: int, work: Path) -> dict:
 def measured(argv: list[str], env: dict | None = None) -> tuple[dict, float, float]:
     """Run ``argv`` (this script in a child role); its JSON answer, the peak RSS (MB) and the CPU
     seconds (user + system) of the tool, its helper processes included. mediawatch's page reader
-    runs beside the main process, so its peak is added to the main one's (an upper bound: the
-    forked worker shares pages with its parent)."""
+    process (checkers/page_process.py) runs beside the main one, so its peak is added to the main
+    one's."""
     with tempfile.TemporaryFile("w+") as out:
         started = time.monotonic()
         process = subprocess.Popen(argv, stdout=out, cwd=ROOT, env=env)

@@ -99,6 +99,9 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "column_fallback_pages": Key(6, "19号: a home page with no dated entry is judged by the columns it links to; this many are read"),
         "max_links_per_page": Key(5_000, "links read from one page at most (a portal home page has a few hundred); "
                                   "the rest are not checked and the page is listed as capped"),
+        "reading_process": Key(True, "large crawls read their pages in a second process (the second core)"),
+        "reading_process_pages": Key(64, "a crawl that plans more inner pages than this reads the rest in the run's "
+                                     "page-reading process (0: all but the home page)"),
     },
     "rules": {
         "new_media_max_silence_days": Key(14, "19号: 新媒体 监测时间点前2周内无更新 (veto)"),

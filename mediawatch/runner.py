@@ -220,6 +220,9 @@ class Runner:
             run_loop = extras.get("run_loop")  # the run's event loop and its connections
             if run_loop is not None:
                 run_loop.close()
+            page_process = extras.get("page_process")  # the large crawls' page-reading process
+            if page_process is not None:
+                page_process.close()
         return not self.stop.is_set() or done == total
 
     def _observe_all(self, run_id: int, queue: Iterator[AccountSpec], since: dict[int, datetime], as_of: datetime,

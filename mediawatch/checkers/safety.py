@@ -59,6 +59,7 @@ class SafetyScan:
         self.pages = 0
         self.attachments: dict[str, str] = {}  # url -> the page it was linked from (first seen)
         self.frame: dict | None = None
+        self.first_read = False  # the home page's host, numbers and frame are known
         self.seen: list[dict] = []  # attachments read (or known unchanged): url, page, validator, note
         self.cached = 0
 
@@ -85,15 +86,43 @@ class SafetyScan:
     def _read_page(self, result, links) -> None:
         tree = tree_of(result)
         page = result.final_url
-        if self.pages == 0:
-            self.site_hosts.add(host_of(page))
+        self._first_page(result)
         text = visible_text_of(result)  # computed once per page: the typo scan reads the same
-        if self.pages == 0:
-            self.own_numbers = unit_numbers(text)
-            self.frame = page_frame(tree, page, self.site_hosts, self.ctx.now)
+        self._add(page, links, self.finder.find(text, page=page, unit_numbers=self.own_numbers),
+                  scan_page(tree, page, self.site_hosts, self.config, self.matcher))
+
+    def first_page(self, result) -> None:
+        """The site's first page read (the home page): its host as served, the unit's own numbers
+        (never personal data), the page frame the tamper check keeps. Before any ``add_facts``."""
+        if self.error is not None:
+            return
+        try:
+            self._first_page(result)
+        except Exception as exc:  # noqa: BLE001
+            log.exception("safety scan of %s", result.final_url)
+            self.error = f"{exc.__class__.__name__}: {exc}"
+
+    def _first_page(self, result) -> None:
+        if self.first_read:
+            return
+        self.first_read = True
+        page = result.final_url
+        self.site_hosts.add(host_of(page))
+        self.own_numbers = unit_numbers(visible_text_of(result))
+        self.frame = page_frame(tree_of(result), page, self.site_hosts, self.ctx.now)
+
+    def add_facts(self, page: str, links, facts) -> None:
+        """A page read elsewhere (checkers/crawl_read.py): its privacy hits and hidden-link findings."""
+        if self.error is not None:
+            return
+        if facts.safety_error is not None:
+            self.error = facts.safety_error
+            return
+        self._add(page, links, facts.privacy, facts.hidden or {"hits": [], "review": []})
+
+    def _add(self, page: str, links, privacy_hits: list[dict], found: dict) -> None:
         self.pages += 1
-        self.privacy_hits.extend(self.finder.find(text, page=page, unit_numbers=self.own_numbers))
-        found = scan_page(tree, page, self.site_hosts, self.config, self.matcher)
+        self.privacy_hits.extend(privacy_hits)
         self.link_hits.extend(found["hits"])
         for entry in found["review"]:
             self.review.setdefault(entry["host"], entry)

@@ -31,14 +31,16 @@ from __future__ import annotations
 import logging
 import traceback
 from collections import deque
-from concurrent.futures import Future
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 
 from mediawatch.checkers.base import AccountSpec, CheckContext, Observation, shared
+from mediawatch.checkers.crawl_read import CrawlReading, CrawlSettings, PageFacts
+from mediawatch.checkers.page_process import PageProcess, PageProcessError
 from mediawatch.checkers.links import LinkChecker
 from mediawatch.checkers.tally import LinkTally
 from mediawatch.checkers.typos import TypoMatcher
 from mediawatch.pages.linkextract import Link, extract_links
-from mediawatch.pages.page import page_failure, release, tree_of, visible_text_of
+from mediawatch.pages.page import fetch_failure, page_failure, release, tree_of, visible_text_of
 from mediawatch.pages.html import parse_html
 from mediawatch.pages.pagereader import PageReader
 from mediawatch.pages.urls import host_of, is_attachment, normalize_url
@@ -202,24 +204,46 @@ class _SiteCheck:
         # A planned page's link check is claimed at once for its GET: the link checker never asks it with a HEAD.
         ahead = max(PAGES_AHEAD, 8 * int(self.config.http.per_host_concurrency))
         waiting: deque[tuple[str, bool]] = deque()
+        # pages handed to the reader (this thread, or the run's page-reading process for a large crawl) in
+        # the crawl's order, their facts consumed in that same order: (fetch result, its key, facts or Future)
+        reading: deque = deque()
+        reader = _CrawlReader(self, matcher, max_links)
         try:
-            while queue or waiting:
+            while queue or waiting or reading:
                 while waiting and len(queue) < ahead:
                     page_url, reserved = waiting.popleft()
                     queue.append(self.page(page_url, reserved))
-                item = queue.popleft()
-                result = item.result() if isinstance(item, Future) else item
-                final = normalize_url(result.final_url)
-                if final in parsed or host_of(final) not in site_hosts or page_failure(result) is not None:
+                # hand every fetched page at the head of the queue to the reader (waiting for a fetch only
+                # when nothing is being read)
+                while queue and len(reading) < READ_AHEAD and (not reading or _done(queue[0])):
+                    item = queue.popleft()
+                    result = item.result() if isinstance(item, Future) else item
+                    final = normalize_url(result.final_url)
+                    if final in parsed or host_of(final) not in site_hosts or fetch_failure(result) is not None:
+                        let_go(result)
+                        continue
+                    parsed.add(final)
+                    reading.append((result, final, reader.start(result, home_pages=(home, self.home_final),
+                                                                 planned=inner)))
+                if not reading:
+                    continue
+                result, final, facts = reading[0]
+                if isinstance(facts, Future) and not facts.done() and queue and len(reading) < READ_AHEAD \
+                        and isinstance(queue[0], Future):
+                    wait((facts, queue[0]), return_when=FIRST_COMPLETED)  # whichever comes first
+                    continue
+                reading.popleft()
+                facts = reader.finish(result, facts)
+                if facts.failure is not None:  # did not decode cleanly: never read (no typo from mojibake)
+                    parsed.discard(final)
                     let_go(result)
                     continue
-                parsed.add(final)
-                tree = tree_of(result)
-                links = extract_links(tree, result.final_url, limit=max_links)
-                if getattr(links, "capped", False):
-                    capped.append(result.final_url)
+                page = result.final_url
+                links = [Link(url=url, page=page, tag=tag, text=text) for url, tag, text in facts.links]
+                if facts.capped:
+                    capped.append(page)
                     log.warning("%s: more than %d links on %s; only the first %d are checked",
-                                self.account.account_id, max_links, result.final_url, max_links)
+                                self.account.account_id, max_links, page, max_links)
                 if result is (self.home_final or home):
                     self.home_links = links
                 for link in links:
@@ -230,13 +254,13 @@ class _SiteCheck:
                         planned.add(link.url)
                         inner += 1
                         waiting.append((link.url, self.checker.claim(link.url)))
-                self.safety.read_page(result, links)  # issue 15
+                self.safety.add_facts(page, links, facts)  # issue 15
                 if not external:
                     links = [link for link in links if host_of(link.url) in site_hosts]
                 self.checker.submit(links)
                 tally.add_page_links(links)
-                hits.extend(matcher.find(visible_text_of(result), page=result.final_url))
-                del tree, links
+                hits.extend(facts.typos)
+                del links
                 if result is not home and result is not self.home_final:
                     release(result)
                     let_go(result)
@@ -244,6 +268,7 @@ class _SiteCheck:
             for page_url, reserved in waiting:  # a crawl that ended early: nobody waits on these for ever
                 if reserved:
                     self.checker.unclaim(page_url)
+            reader.close()
         # column pages the crawl did not reach are still read for typos
         for column in self.account.columns:
             result = self.page(column.url).result()
@@ -263,6 +288,85 @@ class _SiteCheck:
 
 
 PAGES_AHEAD = 1024  # crawled pages started ahead of their reading at most (memory: their bodies, ~10 MB)
+READ_AHEAD = 256  # pages handed to the reading process ahead of the crawl's use of their facts
+READ_TIMEOUT = 120.0  # seconds a page's facts may take in the reading process before it is given up
+
+
+def _done(item) -> bool:
+    return not isinstance(item, Future) or item.done()
+
+
+class _CrawlReader:
+    """Reads a crawl's pages into ``PageFacts`` (checkers/crawl_read.py): the home page and small crawls
+    in this thread; once the crawl has planned more than ``crawl.reading_process_pages`` pages, the
+    rest in the run's page-reading process (checkers/page_process.py; ``crawl.reading_process = false``:
+    never), which gives the same facts."""
+
+    def __init__(self, site: "_SiteCheck", matcher, max_links: int):
+        self.site = site
+        self.matcher = matcher
+        self.max_links = max_links
+        self.threshold = int(site.config.crawl.reading_process_pages) if site.config.crawl.reading_process else -1
+        self.here: CrawlReading | None = None
+        self.process = None
+        self.crawl: int | None = None
+        self.sent = 0
+
+    def _settings(self) -> CrawlSettings:
+        safety = self.site.safety
+        config = self.site.config
+        return CrawlSettings(config_values=config.as_dict(), config_path=str(config.path) if config.path else None,
+                             latest_year=self.site.ctx.now.year, max_links=self.max_links,
+                             safety_hosts=sorted(safety.site_hosts), own_numbers=sorted(safety.own_numbers),
+                             safety=safety.error is None)
+
+    def start(self, result, *, home_pages, planned: int):
+        """The page's facts, or a Future of them from the reading process."""
+        if any(result is page for page in home_pages) or self.threshold < 0 or planned <= self.threshold:
+            return self.read_here(result)
+        if self.process is None and self.crawl is None:
+            self.process = PageProcess.for_run(self.site.ctx)
+            if self.process is not None:
+                try:
+                    self.crawl = self.process.open_crawl(self._settings())
+                except Exception as exc:  # noqa: BLE001 - read here instead
+                    log.warning("page-reading process: %s; reading in the checking thread", exc)
+                    self.process = None
+            self.crawl = self.crawl if self.process is not None else -1
+        if self.process is None:
+            return self.read_here(result)
+        self.sent += 1
+        future = self.process.read(self.crawl, self.sent, result.final_url, result.content,
+                                   result.headers.get("content-type"))
+        release(result)  # nothing here parses it: its views (if any) go now
+        return future
+
+    def finish(self, result, facts) -> PageFacts:
+        if not isinstance(facts, Future):
+            return facts
+        try:
+            return facts.result(timeout=READ_TIMEOUT)
+        except (PageProcessError, TimeoutError) as exc:  # it died or hangs: this page and the rest are read here
+            log.warning("page-reading process: %s; reading in the checking thread", exc or "no answer")
+            if self.process is not None:
+                self.process.abandon()
+            self.process = None
+            return self.read_here(result)
+
+    def read_here(self, result) -> PageFacts:
+        failure = page_failure(result)
+        if failure is not None:
+            return PageFacts(failure=failure)
+        safety = self.site.safety
+        safety.first_page(result)
+        if self.here is None:
+            self.here = CrawlReading(self._settings(), (self.matcher, getattr(safety, "finder", None),
+                                                        getattr(safety, "matcher", None), self.site.config))
+        return self.here.read_tree(result.final_url, tree_of(result), visible_text_of(result))
+
+    def close(self) -> None:
+        if self.process is not None and self.crawl is not None and self.crawl >= 0:
+            self.process.end_crawl(self.crawl)
 
 
 def _site_profile(account: AccountSpec, home, ctx: CheckContext) -> Observation:  # issue 16

@@ -47,13 +47,22 @@ def release(result) -> None:
 
 def page_failure(result) -> tuple[str, str] | None:
     """(error_kind, message) when a fetched page cannot be read, else None."""
+    return fetch_failure(result) or decoded_failure(decoded(result))
+
+
+def fetch_failure(result) -> tuple[str, str] | None:
+    """``page_failure`` without decoding the body: the fetch failed, the status, not HTML."""
     if result.error_kind is not None:
         return result.error_kind, result.error or result.error_kind
     if result.status is None or result.status >= 400:
         return "http", f"HTTP {result.status}"
     if not is_html(result):
         return "malformed", f"not an HTML page ({result.content_type or 'no content type'})"
-    value = decoded(result)
+    return None
+
+
+def decoded_failure(value) -> tuple[str, str] | None:
+    """("malformed", why) when a decoded body had bad characters: we never read mojibake."""
     if not value.clean:
         return "malformed", f"the page did not decode cleanly as {value.encoding} ({value.replaced} bad characters)"
     return None
