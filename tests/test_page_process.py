@@ -24,6 +24,32 @@ REAL = sorted((Path(__file__).parent / "data" / "real" / "website").glob("*.html
 ID_A = "11010519491231002X"  # GB 11643-1999's worked example
 
 
+class Logged(logging.Handler):
+    """Warnings of mediawatch.checkers, caught at the logger (whatever an earlier test did to propagation)."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        self.lines.append(record.getMessage())
+
+    def __enter__(self):
+        self.logger = logging.getLogger("mediawatch.checkers")
+        self.level = self.logger.level
+        self.logger.addHandler(self)
+        self.logger.setLevel(logging.WARNING)
+        return self
+
+    def __exit__(self, *exc):
+        self.logger.removeHandler(self)
+        self.logger.setLevel(self.level)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
 def page(body: str, title: str = "XX区人民政府") -> str:
     return f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title></head><body>{body}</body></html>"
 
@@ -123,16 +149,16 @@ def test_a_killed_reading_process_leaves_the_findings_unchanged(site):
     assert facts(observations) == expected
 
 
-def test_a_reading_process_that_cannot_start_leaves_the_findings_unchanged(site, monkeypatch, caplog):
+def test_a_reading_process_that_cannot_start_leaves_the_findings_unchanged(site, monkeypatch):
     expected = facts(run(site, -1)[0])
     monkeypatch.setattr("mediawatch.checkers.page_process.sys.executable", "/nonexistent/python")
-    with caplog.at_level(logging.WARNING):
+    with Logged() as logged:
         observations, process = run(site, 0)
-    assert "page-reading process unavailable" in caplog.text
+    assert "page-reading process unavailable" in logged.text
     assert facts(observations) == expected
 
 
-def test_a_reading_process_killed_mid_crawl_leaves_the_findings_unchanged(site, caplog):
+def test_a_reading_process_killed_mid_crawl_leaves_the_findings_unchanged(site):
     expected = facts(run(site, -1)[0])
 
     def kill_on_the_tenth_page(ctx):
@@ -148,8 +174,8 @@ def test_a_reading_process_killed_mid_crawl_leaves_the_findings_unchanged(site, 
 
         process.read = read_then_die
 
-    with caplog.at_level(logging.WARNING, logger="mediawatch"):
+    with Logged() as logged:
         observations, process = run(site, 0, before=kill_on_the_tenth_page)
     assert process.broken is not None
-    assert "reading in the checking thread" in caplog.text
+    assert "reading in the checking thread" in logged.text
     assert facts(observations) == expected

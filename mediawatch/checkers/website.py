@@ -21,9 +21,13 @@ raises: an internal error becomes an observation with error kind ``"internal"``.
 Pages are fetched with GET once (``crawl.max_page_bytes`` at most, and only when they are HTML);
 that fetch also stands for the link check of the page's URL. Every request of the crawl and the
 link check is made on the run's event loop (transport/: aiohttp, a semaphore per host, the guard on
-every hop); the pages are read here, in the checking thread (the way-in reader, the safety scans
-and the link cap need the parsed page). One link checker serves the whole
-run (``ctx.extras["link_checker"]``), so a URL linked from many sites is checked once.
+every hop). The home page and the columns are read here, in the checking thread (the way-in reader
+needs them parsed); every crawled page is read into plain facts (checkers/crawl_read.py: links with
+their text, typos, the safety scans' findings), here for a small crawl and in the run's page-reading
+process (checkers/page_process.py, the second core) once a crawl has planned more than
+``crawl.reading_process_pages`` pages; the crawl consumes the facts in its own order either way. One
+link checker serves the whole run (``ctx.extras["link_checker"]``), so a URL linked from many sites
+is checked once.
 """
 
 from __future__ import annotations
@@ -183,8 +187,8 @@ class _SiteCheck:
             planned.add(normalize_url(self.home_final.final_url))
             queue.append(self.home_final)
         parsed: set[str] = set()
-        # the report gathered page by page: a page's links (and, through their lazy text, its tree)
-        # are let go once it has been read, so a crawl's memory does not grow with its pages' trees
+        # the report gathered page by page from each page's facts (links with their text, findings): no
+        # tree outlives its reading, so a crawl's memory does not grow with its pages
         tally = LinkTally(homepage=(self.home_final or home).final_url)
         hits: list[dict] = []
         inner = 0
