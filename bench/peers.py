@@ -240,6 +240,7 @@ def run_mediawatch(url: str, pages: int, concurrency: int) -> dict:
     started = time.monotonic()
     observations = WebsiteChecker().check(account, ctx)
     elapsed = time.monotonic() - started
+    reader_rss = _reader_peak_mb(ctx.extras.get("page_process"))
     for key in ("link_checker", "run_loop", "page_process"):  # as the runner does at the end of a run (reaps any worker)
         if hasattr(ctx.extras.get(key), "close"):
             ctx.extras[key].close()
@@ -247,7 +248,25 @@ def run_mediawatch(url: str, pages: int, concurrency: int) -> dict:
     if links is None or not links.ok:
         raise SystemExit(f"mediawatch failed: {[(o.kind, o.error) for o in observations]}")
     return {"elapsed": elapsed, "pages": links.data["pages_crawled"], "urls": links.data["urls_checked"],
-            "broken": sorted(b["url"] for b in links.data["broken"] + links.data["throttled"])}
+            "broken": sorted(b["url"] for b in links.data["broken"] + links.data["throttled"]),
+            "reader_rss_mb": reader_rss}
+
+
+def _reader_peak_mb(process) -> float:
+    """The page-reading process's own peak (VmHWM of its program, read before it ends). Its
+    ``RUSAGE_CHILDREN`` peak would not do: Linux keeps in it the parent's resident size at the fork
+    before the ``exec``, so it counts the parent's memory a second time."""
+    child = getattr(process, "_child", None)
+    if child is None:
+        return 0.0
+    try:
+        with open(f"/proc/{child.pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def run_lychee(site: Path, base: str, concurrency: int, work: Path) -> dict:
@@ -312,8 +331,8 @@ def run_linkchecker(url: str, concurrency: int, work: Path) -> dict:
 def measured(argv: list[str], env: dict | None = None) -> tuple[dict, float, float]:
     """Run ``argv`` (this script in a child role); its JSON answer, the peak RSS (MB) and the CPU
     seconds (user + system) of the tool, its helper processes included. mediawatch's page reader
-    process (checkers/page_process.py) runs beside the main one, so its peak is added to the main
-    one's."""
+    process (checkers/page_process.py) runs beside the main one, so its own peak is added to the main
+    one's (an upper bound of the two at once)."""
     with tempfile.TemporaryFile("w+") as out:
         started = time.monotonic()
         process = subprocess.Popen(argv, stdout=out, cwd=ROOT, env=env)
@@ -340,7 +359,8 @@ def child(role: str, args: list[str]) -> dict:
         answer = run_linkinator(args[0], args[1], int(args[2]))
     else:
         answer = run_linkchecker(args[0], int(args[1]), Path(args[2]))
-    answer["child_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    answer["child_rss_mb"] = (answer["reader_rss_mb"] if role.startswith("mediawatch")
+                              else resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     answer["self_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return answer
 
