@@ -183,8 +183,10 @@ DEFAULTS: dict[str, dict[str, Key]] = {
         "scan_attachments": Key(True, "个人信息保护法; 19号 安全: read linked xls/xlsx/et/docx/wps/pdf files for personal data"),
         "max_attachments_per_site": Key(20, "attachments read per website and run at most (the newest pages' first)"),
         "max_attachment_bytes": Key(10_000_000, "a larger attachment is skipped with a note, never read half"),
-        "attachment_downloads": Key(2, "issue 14: attachments of one site downloaded at once on the run's loop (each holds up "
-                                       "to max_attachment_bytes until read; their HEADs go at once, per-host limits apply)"),
+        "attachment_downloads": Key(2, "issue 14: the attachments of one site downloading at once (on the run's loop) weigh "
+                                       "at most this many times max_attachment_bytes, each counted at the length its "
+                                       "HEAD announced: this many of the largest, more of smaller ones; held until "
+                                       "read; their HEADs go at once, per-host limits apply"),
         "attachment_seconds": Key(10.0, "time budget to read one attachment's text; past it the rest is skipped with a note"),
         "max_cells": Key(200_000, "spreadsheet cells read per attachment at most"),
         "max_pdf_pages": Key(200, "PDF pages read per attachment at most"),

@@ -4,6 +4,8 @@ findings and notes as before. The server counts the requests it is answering at 
 
 from __future__ import annotations
 
+import pytest
+
 import threading
 import time
 from datetime import datetime
@@ -75,7 +77,8 @@ def test_heads_go_at_once_and_downloads_stay_within_the_window(server):
     privacy, handler = check(server, 2, replies)
     assert privacy.ok
     assert handler.most["HEAD"] >= 4  # six HEADs, not one after another (each takes 0.3 s to answer)
-    assert handler.most["GET"] == 2  # at most privacy.attachment_downloads at once, and it was used
+    # four small files (a few KB each) weigh far less than 2 x max_attachment_bytes: all four download at once
+    assert handler.most["GET"] == 4
     assert sorted(handler.gets) == sorted(f"/files/{n}" for n in ("f0.xlsx", "f1.xlsx", "f3.xlsx", "f5.xlsx"))
     data = privacy.data
     assert data["attachments_read"] == 4
@@ -87,8 +90,16 @@ def test_heads_go_at_once_and_downloads_stay_within_the_window(server):
     assert notes == [("f2.xlsx", "无法下载（HTTP 404）"), ("f4.xlsx", "文件30.0MB，超过10MB上限，未检查")]
 
 
-def test_one_download_at_a_time_when_asked(server):
-    sheet = xlsx_second_sheet()
-    privacy, handler = check(server, 1, {name: Reply(body=sheet, content_type=XLSX) for name in FILES}, seconds=0.1)
-    assert handler.most["GET"] == 1 and len(handler.gets) == 6
-    assert privacy.data["attachments_read"] == 6
+def large(megabytes: float) -> Reply:
+    """An xlsx-typed file of the given size (not a real workbook: read, it gives a note, not a hit)."""
+    return Reply(body=b"PK\x03\x04", filler_bytes=int(megabytes * 1_000_000), content_type=XLSX)
+
+
+@pytest.mark.parametrize("megabytes, downloads, most", [(9, 2, 2), (6, 2, 3), (6, 1, 1), (0.004, 1, 6)])
+def test_downloads_held_at_once_weigh_at_most_the_window_times_the_cap(server, megabytes, downloads, most):
+    """privacy.attachment_downloads x max_attachment_bytes (10 MB) is what may be held at once, each file
+    counted at the length its HEAD announced: two 9 MB files, three 6 MB ones, one 6 MB one with a
+    window of 1, and six small ones at once even then."""
+    privacy, handler = check(server, downloads, {name: large(megabytes) for name in FILES}, seconds=0.2)
+    assert handler.most["GET"] == most and len(handler.gets) == 6
+    assert privacy.ok and len(privacy.data["attachments"]) == 6
