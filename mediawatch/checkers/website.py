@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from sys import intern
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 
@@ -243,7 +244,9 @@ class _SiteCheck:
                     let_go(result)
                     continue
                 page = result.final_url
-                links = [Link(url=url, page=page, tag=tag, text=text) for url, tag, text in facts.links]
+                # the URLs arrive normalized (extract_links), as normalize_url's interned strings are: interned
+                # too, a URL kept by the crawl's sets, the tally and the verdicts is one string, not one per place
+                links = [Link(url=intern(url), page=page, tag=tag, text=text) for url, tag, text in facts.links]
                 if facts.capped:
                     capped.append(page)
                     log.warning("%s: more than %d links on %s; only the first %d are checked",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from mediawatch.transport.urlcache import url_cache
@@ -24,7 +25,10 @@ def normalize_url(url: str) -> str:
     if (scheme == "http" and netloc.endswith(":80")) or (scheme == "https" and netloc.endswith(":443")):
         netloc = netloc.rsplit(":", 1)[0]
     path = parts.path or ("/" if netloc else "")
-    return urlunsplit((scheme, netloc, path, parts.query, ""))
+    # interned: the crawl keeps a URL in several places (planned, read, tallied, judged), and once the bounded
+    # cache above has let an entry go, each call would make another copy of the same string
+    url = urlunsplit((scheme, netloc, path, parts.query, ""))
+    return sys.intern(url) if url.__class__ is str else url
 
 
 @url_cache
