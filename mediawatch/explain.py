@@ -55,6 +55,9 @@ def explain(url: str | None, config, now: datetime, account: AccountSpec | None 
         checker = ctx.extras.get("link_checker")
         if isinstance(checker, LinkChecker):
             checker.close()
+        page_process = ctx.extras.get("page_process")  # a large site's pages read on the second core
+        if page_process is not None:
+            page_process.close()
 
 
 def account_spec(app, account_id: str) -> AccountSpec:
