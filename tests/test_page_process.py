@@ -6,6 +6,7 @@ not decode. A killed reader process, and one that cannot start, leave the crawl'
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
@@ -179,3 +180,54 @@ def test_a_reading_process_killed_mid_crawl_leaves_the_findings_unchanged(site):
     assert process.broken is not None
     assert "reading in the checking thread" in logged.text
     assert facts(observations) == expected
+
+
+def _children() -> set[int]:
+    """This process's live children running the page reader (from /proc)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if parent == os.getpid() and b"mediawatch.checkers.page_process" in cmdline:
+            found.add(int(entry.name))
+    return found
+
+
+def test_mediawatch_check_on_a_large_site_warns_as_in_the_thread_and_leaves_no_process(site, cli, home, tmp_path):
+    """`mediawatch check` end to end: the large site's pages read in the reading process give the warnings a
+    check reading them in its thread gives, and the process has ended when the command returns."""
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text("account_id,platform,name,owner_unit,url,contact_email\n"
+                        f"site-big,website,XX区人民政府,区政府办,{site.url('/')},zfb@example.gov.cn\n", encoding="utf-8")
+    cli("accounts", "import", str(accounts))
+    config = home / "mediawatch.toml"
+    base = config.read_text(encoding="utf-8") + ("[crawl]\nmax_pages = 500\ncheck_external_links = false\n"
+                                                 "reading_process_pages = 0\n[privacy]\nscan_attachments = false\n")
+    for mode, now in (("true", "2026-11-23T09:00:00+08:00"), ("false", "2026-11-24T09:00:00+08:00")):
+        config.write_text(base.replace("[crawl]\n", f"[crawl]\nreading_process = {mode}\n"), encoding="utf-8")
+        before = _children()
+        cli("check", now=now)
+        assert _children() - before == set()  # ended with the run
+    listed = json.loads(cli("warnings", "--status", "all", "--format", "json", now="2026-11-24T10:00:00+08:00").stdout)
+    assert {"broken_links", "severe_typo", "privacy_leak", "hidden_links"} <= {w["rule"] for w in listed}
+    # what each run stored, the first reading in the process, the second in the thread: the same
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(cli.db_url)
+    with engine.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT run_id, kind, data FROM observations WHERE kind IN ('links', 'typos', 'privacy', 'hidden_links') "
+            "ORDER BY run_id, kind")).all()
+    engine.dispose()
+    runs = sorted({run for run, _, _ in rows})
+    assert len(runs) == 2
+    stored = {run: {kind: json.loads(data) if isinstance(data, str) else data for r, kind, data in rows if r == run}
+              for run in runs}
+    assert stored[runs[0]]["links"]["broken"] and stored[runs[0]]["typos"]["hits"]
+    assert stored[runs[0]] == stored[runs[1]]
