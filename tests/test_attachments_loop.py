@@ -1,14 +1,15 @@
-"""Attachments are fetched on the run's event loop (checkers/attachment_fetch.py): every HEAD at once,
-at most ``privacy.attachment_downloads`` downloads held at once, results in link order, the same
-findings and notes as before. The server counts the requests it is answering at the same time."""
+"""Attachments are fetched on the run's event loop (checkers/attachment_fetch.py): a file the link check
+judged is planned from that verdict, any other gets its HEAD (all at once); the downloads held at once
+weigh at most ``privacy.attachment_downloads`` x ``max_attachment_bytes``; results in link order, the
+same findings and notes as before. The server counts the requests it is answering at the same time."""
 
 from __future__ import annotations
-
-import pytest
 
 import threading
 import time
 from datetime import datetime
+
+import pytest
 
 from mediawatch import clock
 from mediawatch import config as config_mod
@@ -103,3 +104,33 @@ def test_downloads_held_at_once_weigh_at_most_the_window_times_the_cap(server, m
     privacy, handler = check(server, downloads, {name: large(megabytes) for name in FILES}, seconds=0.2)
     assert handler.most["GET"] == most and len(handler.gets) == 6
     assert privacy.ok and len(privacy.data["attachments"]) == 6
+
+
+def test_a_file_the_link_check_judged_is_not_asked_for_again(server):
+    """Attachments on the site's own host are link-checked by the crawl; the privacy scan plans their
+    downloads from that verdict (status, length, validators): one HEAD and one GET per file, not two HEADs."""
+    sheet = xlsx_second_sheet()
+    names = ["a.xlsx", "b.xlsx", "gone.xlsx"]
+    for name in names[:2]:
+        server.route(f"/files/{name}", Reply(body=sheet, content_type=XLSX, headers={"ETag": f'"{name}-1"'}))
+    server.route("/files/gone.xlsx", Reply(status=404, body=page("404")))
+    server.route("/", Reply(body=page("".join(f'<p><a href="/files/{n}">附件{n}</a></p>' for n in names))))
+    config = config_mod.defaults().with_overrides({
+        "http": {"allow_private_addresses": True, "retries": 0},
+        "privacy": {"isolate_reading": False}})
+    ctx = CheckContext(config=config, now=NOW, fetcher=Fetcher(config))
+    account = AccountSpec(pk=1, account_id="s", platform="website", name="XX", owner_unit="区XX局", url=server.url("/"))
+    observations = {o.kind: o for o in WebsiteChecker().check(account, ctx)}
+    ctx.extras["link_checker"].close()
+    asked = [(r.method, r.path) for r in server.requests if r.path.startswith("/files/")]
+    assert sorted(asked) == sorted([("HEAD", "/files/a.xlsx"), ("GET", "/files/a.xlsx"), ("HEAD", "/files/b.xlsx"),
+                                    ("GET", "/files/b.xlsx"), ("HEAD", "/files/gone.xlsx"),
+                                    ("GET", "/files/gone.xlsx")])  # the link check confirms a 404 with one GET
+    privacy = observations["privacy"].data
+    assert privacy["attachments_read"] == 2
+    assert [(s["url"].rsplit("/", 1)[-1], s["note"]) for s in privacy["attachments_skipped"]] == [
+        ("gone.xlsx", "无法下载（HTTP 404）")]
+    assert sorted(a["validator"].split("|", 1)[1] for a in privacy["attachments"]) == [
+        '"a.xlsx-1"|', '"b.xlsx-1"|']  # the validators came from the link check's HEAD
+    links = observations["links"].data
+    assert [b["url"].rsplit("/", 1)[-1] for b in links["broken"]] == ["gone.xlsx"]

@@ -1,6 +1,6 @@
 """The attachments of one website check, fetched on the run's event loop (transport/), not one by one.
 
-    plans = fetch_heads(checker, items, known)       # every HEAD at once: [(url, page, head, plan)]
+    plans = fetch_heads(checker, items, known)       # the link check's verdicts: [(url, page, head, plan)]
     for (url, page, head, plan), body in downloads(checker, plans, cap, window): ...
 
 The requests go through the link checker's host queue, as the crawl's do: the same address guard,
@@ -19,6 +19,8 @@ import asyncio
 from collections import deque
 from concurrent.futures import Future
 from typing import Iterable, Iterator
+
+from requests.structures import CaseInsensitiveDict
 
 from mediawatch.pages.urls import host_of
 from mediawatch.transport.fetcher import FetchResult
@@ -81,11 +83,27 @@ def _fetch(checker, url: str, **options) -> Future:
 
 
 def fetch_heads(checker, items: Iterable[tuple[str, str]], known: dict, cap: int) -> list[tuple]:
-    """``(url, page, head, plan)`` for every attachment, their HEADs made at once."""
+    """``(url, page, head, plan)`` for every attachment. A file the link check judged (or is judging) is
+    planned from that verdict (its status, length and validators, kept for attachments): no second HEAD of
+    it. Any other (a link to another host when ``crawl.check_external_links`` is off) gets a HEAD of its
+    own, all of them at once."""
     items = list(items)
-    heads = [_fetch(checker, url, method="HEAD", retries=0) for url, _page in items]
-    return [(url, page, head.result(), plan_for(head.result(), known.get(url), cap))
-            for (url, page), head in zip(items, heads)]
+    heads = [None if checker.judged(url) else _fetch(checker, url, method="HEAD", retries=0) for url, _page in items]
+    results = [head.result() if head is not None else head_of(url, checker.outcome(url))
+               for (url, _page), head in zip(items, heads)]
+    return [(url, page, head, plan_for(head, known.get(url), cap)) for (url, page), head in zip(items, results)]
+
+
+def head_of(url: str, outcome) -> FetchResult:
+    """A link verdict as the HEAD it stands for: an HTTP error is a status (``plan_for`` reads 404/410 as
+    gone), a failure to connect stays a failure; the file's length and validators as headers."""
+    length, etag, modified = outcome.file_headers or (None, None, None)
+    headers = CaseInsensitiveDict({k: v for k, v in (("content-length", length), ("etag", etag),
+                                                       ("last-modified", modified)) if v is not None})
+    failed = outcome.error_kind not in (None, "http", "throttled")
+    return FetchResult(url=url, final_url=outcome.final_url or url, status=outcome.status, headers=headers,
+                       method=outcome.method, body_read=False, error_kind=outcome.error_kind if failed else None,
+                       error=outcome.error if failed else None)
 
 
 def downloads(checker, plans: list[tuple], cap: int, window: int) -> Iterator[tuple[tuple, FetchResult | None]]:

@@ -42,7 +42,7 @@ from urllib.parse import urlsplit
 from mediawatch.pages.linkextract import Link
 from mediawatch.pages.page import HTML_TYPES
 from mediawatch.checkers.tally import LinkReport, LinkTally
-from mediawatch.pages.urls import host_of, normalize_url
+from mediawatch.pages.urls import host_of, is_attachment, normalize_url
 from mediawatch.transport.fetcher import FetchResult
 from mediawatch.transport.hostqueue import HostQueue, Later
 from mediawatch.transport.runloop import RunLoop
@@ -62,6 +62,9 @@ class LinkOutcome:
     error: str | None = None
     final_url: str | None = None
     method: str = "HEAD"
+    # an attachment's Content-Length, ETag and Last-Modified as the check saw them: the privacy scan plans its
+    # download from them instead of asking with a HEAD of its own (checkers/attachment_fetch.py)
+    file_headers: tuple[str | None, str | None, str | None] | None = None
 
     @property
     def broken(self) -> bool:
@@ -83,6 +86,11 @@ def outcome_of(url: str, result) -> LinkOutcome:
     """The verdict a fetch result gives (a page fetched for the crawl stands for its link check)."""
     outcome = LinkOutcome(url=url, status=result.status, final_url=result.final_url, method=result.method,
                           error=result.error)
+    if is_attachment(url) and result.headers:
+        headers = result.headers
+        kept = (headers.get("content-length"), headers.get("etag"), headers.get("last-modified"))
+        if any(kept):
+            outcome.file_headers = kept
     if result.error_kind is not None:
         outcome.error_kind = result.error_kind
     elif result.throttled:
@@ -200,6 +208,12 @@ class LinkChecker:
                 return
             self._outcomes[key] = _Pending()
         self._start(key)
+
+    def judged(self, url: str) -> bool:
+        """Whether ``url`` has been (or is being) judged in this run."""
+        key = normalize_url(url)
+        with self._lock:
+            return key in self._outcomes
 
     def claim(self, url: str) -> bool:
         """Reserve ``url``'s verdict for a fetch already under way (a crawled page, fetched with
