@@ -11,7 +11,6 @@ own order either way.
 
 from __future__ import annotations
 
-import traceback
 from dataclasses import dataclass, field
 
 from mediawatch.checkers.hidden_links import IllegalSiteMatcher, scan_page
@@ -102,7 +101,3 @@ def build_matchers(settings: CrawlSettings) -> tuple:
         finder = PrivacyFinder.from_config(config, latest_year=settings.latest_year)
         illegal = IllegalSiteMatcher.from_config(config)
     return typos, finder, illegal, config
-
-
-def crash(exc: BaseException) -> str:
-    return f"{exc.__class__.__name__}: {exc}\n{traceback.format_exc(limit=5)}"

@@ -129,11 +129,10 @@ def hidden_trick(anchor, rules: dict[str, dict[str, str]]) -> str | None:
     return found
 
 
-def allowed_host(host: str, site_hosts: set[str], allowed_domains: list[str], bare_hosts: set[str] | None = None) -> bool:
-    """The site's own host (any port) or one of the allowed domains (``bare_hosts``: the site's hosts
-    without ports, when the caller asks many times)."""
+def allowed_host(host: str, site_hosts: set[str], bare_hosts: set[str], allowed_domains: list[str]) -> bool:
+    """The site's own host (any port: ``bare_hosts`` are ``site_hosts`` without ports) or one of the allowed domains."""
     bare = host.split(":")[0].lower().rstrip(".")
-    if host in site_hosts or bare in (bare_hosts if bare_hosts is not None else {h.split(":")[0] for h in site_hosts}):
+    if host in site_hosts or bare in bare_hosts:
         return True
     for domain in allowed_domains:
         d = domain.lower().lstrip(".")
@@ -220,7 +219,7 @@ def scan_page(tree, page_url: str, site_hosts: set[str], config, matcher: Illega
             continue
         allowed_here = judged.get(host)
         if allowed_here is None:
-            allowed_here = judged[host] = allowed_host(host, site_hosts, allowed, bare_hosts)
+            allowed_here = judged[host] = allowed_host(host, site_hosts, bare_hosts, allowed)
         if allowed_here:
             continue
         text = " ".join((element.text_content() or "").split())[:80] if tag in ("a", "area") else ""

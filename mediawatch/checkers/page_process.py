@@ -23,10 +23,11 @@ import struct
 import subprocess
 import sys
 import threading
+import traceback
 from concurrent.futures import Future
 
-from mediawatch.checkers.base import CheckContext
-from mediawatch.checkers.crawl_read import CrawlReading, CrawlSettings, PageFacts, build_matchers, crash
+from mediawatch.checkers.base import CheckContext, shared
+from mediawatch.checkers.crawl_read import CrawlReading, CrawlSettings, PageFacts, build_matchers
 
 log = logging.getLogger(__name__)
 _HEADER = struct.Struct("!I")
@@ -56,8 +57,6 @@ class PageProcess:
     @classmethod
     def for_run(cls, ctx: CheckContext) -> "PageProcess | None":
         """The run's process, started on first use; None when it could not start (read in the thread)."""
-        from mediawatch.checkers.base import shared
-
         def make():
             try:
                 return cls()
@@ -231,7 +230,7 @@ def serve(stdin, stdout) -> None:
                 try:
                     facts = reading.read(final_url, content, content_type).as_tuple()
                 except Exception as exc:  # noqa: BLE001 - the crawl fails as internal, never a warning
-                    error = crash(exc)
+                    error = f"{exc.__class__.__name__}: {exc}\n{traceback.format_exc(limit=5)}"
             else:
                 error = f"cannot read pages: {reading!r}"
             data = pickle.dumps((crawl, seq, facts, error), protocol=pickle.HIGHEST_PROTOCOL)

@@ -44,7 +44,7 @@ from mediawatch.checkers.page_process import PageProcess, PageProcessError
 from mediawatch.checkers.links import LinkChecker
 from mediawatch.checkers.tally import LinkTally
 from mediawatch.checkers.typos import TypoMatcher
-from mediawatch.pages.linkextract import Link, extract_links
+from mediawatch.pages.linkextract import Link
 from mediawatch.pages.page import fetch_failure, page_failure, release, tree_of, visible_text_of
 from mediawatch.pages.html import parse_html
 from mediawatch.pages.pagereader import PageReader
@@ -244,9 +244,7 @@ class _SiteCheck:
                     let_go(result)
                     continue
                 page = result.final_url
-                # the URLs arrive normalized (extract_links), as normalize_url's interned strings are: interned
-                # too, a URL kept by the crawl's sets, the tally and the verdicts is one string, not one per place
-                links = [Link(url=intern(url), page=page, tag=tag, text=text) for url, tag, text in facts.links]
+                links = _links(page, facts)
                 if facts.capped:
                     capped.append(page)
                     log.warning("%s: more than %d links on %s; only the first %d are checked",
@@ -276,14 +274,15 @@ class _SiteCheck:
                 if reserved:
                     self.checker.unclaim(page_url)
             reader.close()
-        # column pages the crawl did not reach are still read for typos
+        # column pages the crawl did not reach are still read for typos (and the safety scans), here
         for column in self.account.columns:
             result = self.page(column.url).result()
             final = normalize_url(result.final_url)
             if final not in parsed and page_failure(result) is None:
                 parsed.add(final)
-                hits.extend(matcher.find(visible_text_of(result), page=result.final_url))
-                self.safety.read_page(result, extract_links(tree_of(result), result.final_url, limit=max_links))  # issue 15
+                facts = reader.read_here(result)
+                hits.extend(facts.typos)
+                self.safety.add_facts(result.final_url, _links(result.final_url, facts), facts)  # issue 15
         report = tally.report(self.checker.outcome)
         links_obs = Observation("links", target=url, data={
             "pages_crawled": len(parsed), "links_checked": report.links_checked, "urls_checked": report.urls_checked,
@@ -297,6 +296,12 @@ class _SiteCheck:
 PAGES_AHEAD = 1024  # crawled pages started ahead of their reading at most (memory: their bodies, ~10 MB)
 READ_AHEAD = 256  # pages handed to the reading process ahead of the crawl's use of their facts
 READ_TIMEOUT = 120.0  # seconds a page's facts may take in the reading process before it is given up
+
+
+def _links(page: str, facts: PageFacts) -> list[Link]:
+    """A page's links from its facts. The URLs arrive normalized (extract_links), as normalize_url's interned
+    strings are: interned too, a URL kept by the crawl's sets, the tally and the verdicts is one string."""
+    return [Link(url=intern(url), page=page, tag=tag, text=text) for url, tag, text in facts.links]
 
 
 def _done(item) -> bool:
@@ -331,15 +336,8 @@ class _CrawlReader:
         """The page's facts, or a Future of them from the reading process."""
         if any(result is page for page in home_pages) or self.threshold < 0 or planned <= self.threshold:
             return self.read_here(result)
-        if self.process is None and self.crawl is None:
-            self.process = PageProcess.for_run(self.site.ctx)
-            if self.process is not None:
-                try:
-                    self.crawl = self.process.open_crawl(self._settings())
-                except Exception as exc:  # noqa: BLE001 - read here instead
-                    log.warning("page-reading process: %s; reading in the checking thread", exc)
-                    self.process = None
-            self.crawl = self.crawl if self.process is not None else -1
+        if self.crawl is None:  # the first page past the threshold
+            self.crawl = self._open()
         if self.process is None:
             return self.read_here(result)
         self.sent += 1
@@ -347,6 +345,19 @@ class _CrawlReader:
                                    result.headers.get("content-type"))
         release(result)  # nothing here parses it: its views (if any) go now
         return future
+
+    def _open(self) -> int:
+        """This crawl's number in the run's reading process (``self.process``), or -1 (read here) when
+        there is none."""
+        self.process = PageProcess.for_run(self.site.ctx)
+        if self.process is None:
+            return -1
+        try:
+            return self.process.open_crawl(self._settings())
+        except PageProcessError as exc:
+            log.warning("page-reading process: %s; reading in the checking thread", exc)
+            self.process = None
+            return -1
 
     def finish(self, result, facts) -> PageFacts:
         if not isinstance(facts, Future):
