@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import socket
 from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
 
 from mediawatch import clock
 from mediawatch.store.models import Account, AccountCheck, CheckRun, ClosureDecision, Warning, WarningEvent
@@ -93,3 +96,18 @@ def load_month(store, path) -> dict[str, Account]:
         for d in data["decisions"]:
             decision(s, accounts[d["account"]], d["decision"], d["reason"], d["at"])
     return accounts
+
+
+MONTH = Path(__file__).resolve().parent / "data" / "bulletin" / "month.json"
+
+
+@pytest.fixture(name="app")
+def month_app(home, any_db_url):
+    """An app whose database holds the bulletin tests' month (``data/bulletin/month.json``), on SQLite and
+    PostgreSQL; a test module uses it by importing ``month_app``."""
+    from mediawatch.app import App
+
+    app = App(home, any_db_url)
+    load_month(app.store, MONTH)
+    yield app
+    app.close()

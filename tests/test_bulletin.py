@@ -15,19 +15,11 @@ from mediawatch.bulletin import write_bulletin
 from mediawatch.bulletin.period import parse_month
 from mediawatch.errors import BadInput
 from mediawatch.store.models import Bulletin
-from report_fixtures import at, load_month
+from report_fixtures import at, load_month, month_app  # noqa: F401 - month_app: the fixture ``app``
 
 DATA = Path(__file__).resolve().parent / "data" / "bulletin"
 EXPECTED = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
 ISSUED = at("2026-11-02 09:00")
-
-
-@pytest.fixture
-def app(home, any_db_url):
-    app = App(home, any_db_url)
-    load_month(app.store, DATA / "month.json")
-    yield app
-    app.close()
 
 
 @pytest.fixture

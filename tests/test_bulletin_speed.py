@@ -4,28 +4,17 @@ distinct value, problem rows built from columns, the trend's months counted thro
 from __future__ import annotations
 
 from datetime import timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from mediawatch.app import App
 from mediawatch.bulletin.document import build
 from mediawatch.bulletin.figures import StoredMicros, StoredTimes, micros, month_counts, stored
 from mediawatch.bulletin.period import parse_month
 from mediawatch.config import defaults
 from mediawatch.store.models import Warning
-from report_fixtures import at, load_month
+from report_fixtures import at, month_app  # noqa: F401 - month_app: the fixture ``app``
 
-DATA = Path(__file__).resolve().parent / "data" / "bulletin"
-
-
-@pytest.fixture
-def app(home, any_db_url):
-    app = App(home, any_db_url)
-    load_month(app.store, DATA / "month.json")
-    yield app
-    app.close()
 
 
 def test_stored_times_are_the_orm_times(app):
