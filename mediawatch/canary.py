@@ -24,15 +24,21 @@ class CanaryResult:
         return "canary: reference URLs failed: " + "; ".join(f"{f['url']} ({f['error_kind']})" for f in self.failures)
 
 
+# how a reference URL is fetched, by the blocking fetcher or on an event loop (probes.py)
+CANARY_FETCH = {"max_bytes": 65536, "retries": 1}
+
+
 def check_canary(config: Config, fetcher) -> CanaryResult:
     """All configured reference URLs must load (status < 500). No URLs configured: ok."""
     urls = list(config.canary.urls)
-    failures = []
-    for url in urls:
-        result = fetcher.fetch(url, max_bytes=65536, retries=1)
-        if result.error_kind is not None or (result.status or 0) >= 500:
-            failures.append({"url": url, "error_kind": result.error_kind or f"http_{result.status}",
-                             "error": result.error})
+    return canary_of(urls, [fetcher.fetch(url, **CANARY_FETCH) for url in urls])
+
+
+def canary_of(urls: list[str], results: list) -> CanaryResult:
+    """The verdict on the reference URLs' fetch results, in the same order."""
+    failures = [{"url": url, "error_kind": result.error_kind or f"http_{result.status}", "error": result.error}
+                for url, result in zip(urls, results)
+                if result.error_kind is not None or (result.status or 0) >= 500]
     return CanaryResult(ok=not failures, checked=len(urls), failures=failures)
 
 
