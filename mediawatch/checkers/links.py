@@ -278,6 +278,12 @@ class LinkChecker:
             future.add_done_callback(done)
         return future
 
+    def settled(self, key: str) -> LinkOutcome | None:
+        """The verdict on a normalized URL when it is known, else None; never waits (a dict read under
+        the interpreter lock: a verdict, once set, never changes)."""
+        value = self._outcomes.get(key)
+        return value if value.__class__ is LinkOutcome else None
+
     def outcome(self, url: str) -> LinkOutcome:
         """The verdict on one URL (checked now if it was not yet)."""
         key = normalize_url(url)

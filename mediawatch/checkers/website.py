@@ -190,7 +190,7 @@ class _SiteCheck:
         parsed: set[str] = set()
         # the report gathered page by page from each page's facts (links with their text, findings): no
         # tree outlives its reading, so a crawl's memory does not grow with its pages
-        tally = LinkTally(homepage=(self.home_final or home).final_url)
+        tally = LinkTally(homepage=(self.home_final or home).final_url, settled=self.checker.settled)
         hits: list[dict] = []
         inner = 0
         max_links = int(self.config.crawl.max_links_per_page)
