@@ -1,4 +1,4 @@
-"""The synchronous HTTP client (requests) of the platform clients and probes: polite, bounded, honest.
+"""The synchronous HTTP client (requests) of the platform clients and the canary of a check run: polite, bounded, honest.
 
 - per-host concurrency limit and delay between requests to one host (``set_host_delay`` for platforms);
 - retries with exponential backoff on timeouts, resets, DNS hiccups and 5xx; 429 and 503 honour
