@@ -67,3 +67,24 @@ def test_a_failing_canary_keeps_probes_out_of_the_count(cli, home, server, db_ur
     rows, runs = probes(db_url)
     assert rows and all(r[5] is False for r in rows)
     assert runs[0][0] == "degraded"
+
+
+def test_probes_keep_to_the_address_guard(cli, home, server, db_url):
+    """With private addresses not allowed (the default), a site on loopback is refused before any connection,
+    and a public-looking name is never followed to it: the probe fails as ``private_address``, the server
+    sees no request. The canary beside the probes is judged by the same guard."""
+    server.route("/fast/", Reply(body="<html>首页</html>"))
+    (home / "mediawatch.toml").write_text(
+        "[http]\nallow_private_addresses = false\ntimeout_seconds = 3\n", encoding="utf-8")
+    (home / "accounts.csv").write_text(
+        "account_id,platform,name,owner_unit,url,platform_id,status\n"
+        f"loop,website,环回站,甲单位,{server.url('/fast/')},,active\n"
+        f"named,website,名称站,乙单位,http://localhost:{server.port}/fast/,,active\n", encoding="utf-8")
+    cli("accounts", "import", str(home / "accounts.csv"))
+    result = cli("probe")
+    assert "2 website(s) probed, 2 failed" in result.stdout
+    rows, runs = probes(db_url)
+    assert sorted((r[0], r[1], r[3]) for r in rows) == [("loop", False, "private_address"),
+                                                        ("named", False, "private_address")]
+    assert server.requests == []
+    assert runs == [("done", {"probes": 2, "failed": 2, "network_ok": True})]
