@@ -72,7 +72,7 @@ def test_a_failing_canary_keeps_probes_out_of_the_count(cli, home, server, db_ur
 def test_probes_keep_to_the_address_guard(cli, home, server, db_url):
     """With private addresses not allowed (the default), a site on loopback is refused before any connection,
     and a public-looking name is never followed to it: the probe fails as ``private_address``, the server
-    sees no request. The canary beside the probes is judged by the same guard."""
+    sees no request."""
     server.route("/fast/", Reply(body="<html>首页</html>"))
     (home / "mediawatch.toml").write_text(
         "[http]\nallow_private_addresses = false\ntimeout_seconds = 3\n", encoding="utf-8")
