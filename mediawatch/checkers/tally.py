@@ -50,7 +50,7 @@ class LinkTally:
         if url_key in self._healthy:
             return None
         if self._settled is not None and _healthy(self._settled(url_key)):
-            self._healthy.add(url_key)  # known healthy already: no line, and its text is never computed
+            self._healthy.add(url_key)  # known healthy already: no line (a lazy text is then never computed)
             return None
         key = (url_key, link.post_id)
         page = link.page
