@@ -46,7 +46,7 @@ def crawl(url: str, pages: int, every: float) -> dict:
     from datetime import datetime, timezone
 
     from mediawatch import config as config_mod
-    from mediawatch.checkers.base import AccountSpec, CheckContext
+    from mediawatch.checkers.base import AccountSpec, CheckContext, close_shared
     from mediawatch.checkers.website import WebsiteChecker
     from mediawatch.transport.fetcher import Fetcher
 
@@ -77,9 +77,7 @@ def crawl(url: str, pages: int, every: float) -> dict:
     elapsed = time.monotonic() - started
     done.set()
     sampler.join()
-    for key in ("link_checker", "run_loop", "page_process"):
-        if hasattr(ctx.extras.get(key), "close"):
-            ctx.extras[key].close()
+    close_shared(ctx.extras)
     links = next(o for o in observations if o.kind == "links")
     return {"pages": links.data["pages_crawled"], "urls": links.data["urls_checked"], "elapsed": round(elapsed, 2),
             "peak_mb": round(_rss_mb("self", "VmHWM"), 1), "reader_peak_mb": round(reader_peak[0], 1),

@@ -224,7 +224,7 @@ def run_mediawatch(url: str, pages: int, concurrency: int) -> dict:
     from datetime import datetime, timezone
 
     from mediawatch import config as config_mod
-    from mediawatch.checkers.base import AccountSpec, CheckContext
+    from mediawatch.checkers.base import AccountSpec, CheckContext, close_shared
     from mediawatch.checkers.website import WebsiteChecker
     from mediawatch.transport.fetcher import Fetcher
 
@@ -241,9 +241,7 @@ def run_mediawatch(url: str, pages: int, concurrency: int) -> dict:
     observations = WebsiteChecker().check(account, ctx)
     elapsed = time.monotonic() - started
     reader_rss = _reader_peak_mb(ctx.extras.get("page_process"))
-    for key in ("link_checker", "run_loop", "page_process"):  # as the runner does at the end of a run (reaps any worker)
-        if hasattr(ctx.extras.get(key), "close"):
-            ctx.extras[key].close()
+    close_shared(ctx.extras)  # as the runner does at the end of a run (reaps any worker)
     links = next((o for o in observations if o.kind == "links"), None)
     if links is None or not links.ok:
         raise SystemExit(f"mediawatch failed: {[(o.kind, o.error) for o in observations]}")

@@ -21,8 +21,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
-from mediawatch.checkers.base import AccountSpec, CheckContext
-from mediawatch.checkers.links import LinkChecker
+from mediawatch.checkers.base import AccountSpec, CheckContext, close_shared
 from mediawatch.checkers.privacy import scrub
 from mediawatch.checkers.website import _SiteCheck
 from mediawatch.pages.page import decoded
@@ -52,12 +51,7 @@ def explain(url: str | None, config, now: datetime, account: AccountSpec | None 
                               for v in evaluate(given)}
         return report
     finally:
-        checker = ctx.extras.get("link_checker")
-        if isinstance(checker, LinkChecker):
-            checker.close()
-        page_process = ctx.extras.get("page_process")  # a large site's pages read on the second core
-        if page_process is not None:
-            page_process.close()
+        close_shared(ctx.extras)
 
 
 def account_spec(app, account_id: str) -> AccountSpec:

@@ -27,7 +27,7 @@ from mediawatch import checkers, clock, findings, rules
 from mediawatch.app import App
 from mediawatch.canary import check_canary, dns_outage
 from mediawatch.checkers.privacy import scrub  # issue 15: no full personal number is ever stored
-from mediawatch.checkers.base import PRIMARY_KIND, AccountSpec, CheckContext, ColumnSpec, Observation
+from mediawatch.checkers.base import PRIMARY_KIND, AccountSpec, CheckContext, ColumnSpec, Observation, close_shared
 from mediawatch.closure import latest_decisions
 from mediawatch.errors import BadInput
 from mediawatch.maintenance import active_windows
@@ -214,15 +214,7 @@ class Runner:
         try:
             done = self._observe_all(run_id, self._specs(todo), since, as_of, extras, total)
         finally:
-            checker = extras.get("link_checker")
-            if checker is not None:
-                checker.close()
-            run_loop = extras.get("run_loop")  # the run's event loop and its connections
-            if run_loop is not None:
-                run_loop.close()
-            page_process = extras.get("page_process")  # the large crawls' page-reading process
-            if page_process is not None:
-                page_process.close()
+            close_shared(extras)
         return not self.stop.is_set() or done == total
 
     def _observe_all(self, run_id: int, queue: Iterator[AccountSpec], since: dict[int, datetime], as_of: datetime,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from mediawatch.checkers.base import CheckContext
+from mediawatch.checkers.base import CheckContext, close_shared
 from mediawatch.checkers.page_process import PageProcess
 from mediawatch.checkers.website import WebsiteChecker
 from mediawatch.simulation.server import LocalServer, Reply
@@ -98,9 +98,7 @@ def run(server, threshold: int, *, before=None):
         process = ctx.extras.get("page_process")
         return observations, process
     finally:
-        for key in ("link_checker", "run_loop", "page_process"):
-            if ctx.extras.get(key) is not None:
-                ctx.extras[key].close()
+        close_shared(ctx.extras)
 
 
 def facts(observations) -> dict:

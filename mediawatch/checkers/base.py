@@ -129,6 +129,15 @@ def shared(ctx: CheckContext, key: str, make):
         return value
 
 
+def close_shared(extras: dict) -> None:
+    """Close what a run's accounts shared (``shared``): the link checker, then the event loop and its
+    connections, then the large crawls' page-reading process."""
+    for key in ("link_checker", "run_loop", "page_process"):
+        part = extras.get(key)
+        if part is not None:
+            part.close()
+
+
 class Checker(Protocol):
     platform: str
 
